@@ -9,5 +9,14 @@ _jax.config.update("jax_enable_x64", True)
 
 __version__ = "0.1.0"
 
+from .core import Dataset as Dataset  # noqa: E402
+from .core import Problem as Problem  # noqa: E402
 from .errors import BayesfitError as BayesfitError  # noqa: E402
+from .inference import MAP as MAP  # noqa: E402
+from .inference import NUTS as NUTS  # noqa: E402
+from .inference import Emcee as Emcee  # noqa: E402
+from .inference import fit as fit  # noqa: E402
+from .inference import register_method as register_method  # noqa: E402
 from .kernels import register_kernel as register_kernel  # noqa: E402
+from .results import Result as Result  # noqa: E402
+from .results import load as load  # noqa: E402

@@ -1,0 +1,259 @@
+"""A Bayesian estimation problem: priors, datasets sharing parameters, Gaussian likelihood.
+
+Samplers work in an *unconstrained* flat vector ``z``: each free parameter is mapped to
+its prior's support by NumPyro's ``biject_to``; :meth:`Problem.log_density_z` includes the
+log-Jacobian. ``beta`` multiplies the log likelihood (power posteriors for tempering).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from functools import cached_property
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import numpyro
+import numpyro.distributions as dist
+from numpyro.distributions.transforms import biject_to
+
+from ..errors import BayesfitError
+from ._dataset import Dataset
+from ._noise import default_noise_prior
+
+_LOG_2PI = math.log(2.0 * math.pi)
+
+
+def _check_prior(name: str, prior: Any) -> dist.Distribution | float:
+    if isinstance(prior, dist.Distribution):
+        return prior
+    if isinstance(prior, int | float | np.floating | np.integer) and not isinstance(prior, bool):
+        if not math.isfinite(float(prior)):
+            raise BayesfitError(f"parameter {name!r}: fixed value {prior!r} is not finite.")
+        return float(prior)
+    raise BayesfitError(
+        f"parameter {name!r}: expected a numpyro distribution (free) or a number (fixed), "
+        f"got {type(prior).__name__}."
+    )
+
+
+def gaussian_loglik(y, mu, sigma):
+    """Pointwise Gaussian log density of ``y`` given mean ``mu`` and sd ``sigma``."""
+    r = (y - mu) / sigma
+    return -0.5 * r * r - jnp.log(sigma) - 0.5 * _LOG_2PI
+
+
+class Problem:
+    """Priors on named parameters and datasets whose models share them.
+
+    Parameters
+    ----------
+    parameters:
+        ``{name: numpyro distribution}`` for free parameters, ``{name: float}`` for fixed
+        ones. Noise levels ``sigma_<dataset>`` of datasets without known ``sigma`` are added
+        with :func:`default_noise_prior` unless given here.
+    datasets:
+        One or more :class:`Dataset`; names must be unique.
+    units:
+        ``{name: unit}`` of each parameter (stored with the results).
+    init:
+        Optional ``{name: value}`` starting values (must lie inside the prior's support).
+    """
+
+    def __init__(
+        self,
+        parameters: Mapping[str, Any],
+        datasets: Sequence[Dataset] | Dataset,
+        *,
+        units: Mapping[str, str] | None = None,
+        init: Mapping[str, float] | None = None,
+        name: str = "problem",
+    ):
+        if isinstance(datasets, Dataset):
+            datasets = [datasets]
+        self.datasets: tuple[Dataset, ...] = tuple(datasets)
+        if not self.datasets:
+            raise BayesfitError("a Problem needs at least one Dataset.")
+        names = [d.name for d in self.datasets]
+        dup = {n for n in names if names.count(n) > 1}
+        if dup:
+            raise BayesfitError(f"dataset names must be unique; repeated: {sorted(dup)}.")
+        params = {k: _check_prior(k, v) for k, v in parameters.items()}
+        for ds in self.datasets:
+            if ds.sigma is None and ds.noise_name not in params:
+                params[ds.noise_name] = default_noise_prior(ds.y)
+        self.name = name
+        self.free: dict[str, dist.Distribution] = {
+            k: v for k, v in params.items() if isinstance(v, dist.Distribution)
+        }
+        self.fixed: dict[str, float] = {k: v for k, v in params.items() if isinstance(v, float)}
+        self.units = dict(units or {})
+        for ds in self.datasets:
+            if ds.sigma is None:
+                self.units.setdefault(ds.noise_name, ds.units.get("y", ""))
+        self.shapes = {
+            k: tuple(d.batch_shape) + tuple(d.event_shape) for k, d in self.free.items()
+        }
+        self.sizes = {k: int(np.prod(s)) for k, s in self.shapes.items()}
+        self.dim = sum(self.sizes.values())
+        self._bijectors = {k: biject_to(d.support) for k, d in self.free.items()}
+        self.init = self._check_init(init or {})
+        self._check_models()
+
+    # -- validation ------------------------------------------------------------------
+    def _check_init(self, init: Mapping[str, float]) -> dict[str, np.ndarray]:
+        out = {}
+        for k, v in init.items():
+            if k not in self.free:
+                raise BayesfitError(
+                    f"initial value given for {k!r}, which is not a free parameter "
+                    f"(free: {sorted(self.free)})."
+                )
+            v = np.broadcast_to(np.asarray(v, dtype=float), self.shapes[k])
+            if not bool(np.all(self.free[k].support(jnp.asarray(v)))):
+                raise BayesfitError(
+                    f"parameter {k!r}: initial value {v.tolist()} lies outside the support of "
+                    f"its prior {self.free[k]!r}; move the initial value or widen the prior."
+                )
+            out[k] = v
+        return out
+
+    def _check_models(self) -> None:
+        params = {k: jax.ShapeDtypeStruct(s, jnp.float64) for k, s in self.shapes.items()}
+        params.update({k: jax.ShapeDtypeStruct((), jnp.float64) for k in self.fixed})
+        for ds in self.datasets:
+            try:
+                out = jax.eval_shape(ds.model, params, jnp.asarray(ds.x))
+            except KeyError as err:
+                raise BayesfitError(
+                    f"dataset {ds.name!r}: its model needs parameter {err.args[0]!r}, which is "
+                    f"not defined. Defined: {sorted(params)}. Add it (with a prior or a fixed "
+                    "value) or fix the model."
+                ) from None
+            if tuple(out.shape) != tuple(ds.y.shape):
+                raise BayesfitError(
+                    f"dataset {ds.name!r}: model returns shape {tuple(out.shape)} but the data "
+                    f"have shape {tuple(ds.y.shape)}."
+                )
+
+    # -- parameter vectors -------------------------------------------------------------
+    @property
+    def parameter_names(self) -> list[str]:
+        """Names of the free parameters, in the order of the flat vector ``z``."""
+        return list(self.free)
+
+    def split(self, z) -> dict[str, Any]:
+        """Unconstrained flat vector -> dict of unconstrained arrays."""
+        out, i = {}, 0
+        for k, s in self.shapes.items():
+            out[k] = z[i : i + self.sizes[k]].reshape(s)
+            i += self.sizes[k]
+        return out
+
+    def constrain(self, z) -> dict[str, Any]:
+        """Unconstrained flat vector -> free parameters in their natural units."""
+        return {k: self._bijectors[k](u) for k, u in self.split(z).items()}
+
+    def unconstrain(self, values: Mapping[str, Any]):
+        """Free parameters (natural units) -> unconstrained flat vector."""
+        parts = [
+            jnp.ravel(self._bijectors[k].inv(jnp.asarray(values[k], dtype=jnp.float64)))
+            for k in self.free
+        ]
+        return jnp.concatenate(parts) if parts else jnp.zeros(0)
+
+    def full(self, free_values: Mapping[str, Any]) -> dict[str, Any]:
+        """Free values merged with the fixed parameters (what models receive)."""
+        out = {k: jnp.asarray(v) for k, v in self.fixed.items()}
+        out.update(free_values)
+        return out
+
+    def noise(self, ds: Dataset, params: Mapping[str, Any]):
+        """Noise level of ``ds`` under ``params`` (known or estimated)."""
+        return ds.sigma if ds.sigma is not None else params[ds.noise_name]
+
+    # -- densities ----------------------------------------------------------------------
+    def log_prior(self, free_values: Mapping[str, Any]):
+        """Sum of the prior log densities of the free parameters (natural units)."""
+        return sum(jnp.sum(d.log_prob(free_values[k])) for k, d in self.free.items())
+
+    def pointwise_log_likelihood(self, free_values: Mapping[str, Any]) -> dict[str, Any]:
+        """``{dataset name: per-point log likelihood}``."""
+        p = self.full(free_values)
+        return {
+            ds.name: gaussian_loglik(ds.y, ds.predict(p), self.noise(ds, p))
+            for ds in self.datasets
+        }
+
+    def log_likelihood(self, free_values: Mapping[str, Any]):
+        """Total log likelihood (sum over datasets and points)."""
+        return sum(jnp.sum(v) for v in self.pointwise_log_likelihood(free_values).values())
+
+    def log_posterior(self, free_values: Mapping[str, Any]):
+        """Unnormalised log posterior in natural units (no Jacobian)."""
+        return self.log_prior(free_values) + self.log_likelihood(free_values)
+
+    def log_jacobian(self, z):
+        """log |d constrain / d z|."""
+        tot = 0.0
+        for k, u in self.split(z).items():
+            b = self._bijectors[k]
+            tot = tot + jnp.sum(b.log_abs_det_jacobian(u, b(u)))
+        return tot
+
+    def log_prior_z(self, z):
+        """Log prior density of the unconstrained vector (with Jacobian)."""
+        return self.log_prior(self.constrain(z)) + self.log_jacobian(z)
+
+    def log_likelihood_z(self, z):
+        return self.log_likelihood(self.constrain(z))
+
+    def log_density_z(self, z, beta=1.0):
+        """``log prior(z) + beta * log likelihood(z)``: the tempered target in z."""
+        return self.log_prior_z(z) + beta * self.log_likelihood_z(z)
+
+    @cached_property
+    def jitted(self):
+        """Jitted ``(log_density_z, grad, log_likelihood_z, log_prior_z)``."""
+        return (
+            jax.jit(self.log_density_z),
+            jax.jit(jax.value_and_grad(self.log_density_z)),
+            jax.jit(self.log_likelihood_z),
+            jax.jit(self.log_prior_z),
+        )
+
+    # -- starting points -----------------------------------------------------------------
+    def sample_prior_z(self, key, n: int):
+        """``n`` draws from the prior, as unconstrained vectors, shape ``(n, dim)``.
+
+        User-given initial values replace the draws of their parameters in row 0.
+        """
+        keys = jax.random.split(key, len(self.free) + 1)
+        draws = {k: d.sample(kk, (n,)) for kk, (k, d) in zip(keys, self.free.items(), strict=False)}
+        z = jax.vmap(lambda v: self.unconstrain(v))(draws)
+        if self.init:
+            first = {k: draws[k][0] for k in self.free}
+            first.update({k: jnp.asarray(v) for k, v in self.init.items()})
+            z = z.at[0].set(self.unconstrain(first))
+        return z
+
+    # -- NumPyro --------------------------------------------------------------------------
+    def numpyro_model(self) -> None:
+        """The plain NumPyro model of this problem (priors, then one likelihood per dataset).
+
+        Use it anywhere NumPyro models go: ``numpyro.infer.MCMC(NUTS(problem.numpyro_model))``.
+        """
+        free = {k: numpyro.sample(k, d) for k, d in self.free.items()}
+        p = self.full(free)
+        for ds in self.datasets:
+            mu = ds.predict(p)
+            numpyro.deterministic(f"mu_{ds.name}", mu)
+            numpyro.sample(ds.name, dist.Normal(mu, self.noise(ds, p)), obs=jnp.asarray(ds.y))
+
+    def __repr__(self) -> str:
+        return (
+            f"Problem(free={self.parameter_names}, fixed={sorted(self.fixed)}, "
+            f"datasets={[d.name for d in self.datasets]})"
+        )

@@ -1,0 +1,67 @@
+"""``fit``: run an inference method on a problem and package the result."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import jax
+
+from ..errors import BayesfitError
+from ..results._result import Result
+from ..results._tree import build_tree
+from ._registry import make_method
+
+
+def fit(
+    problem,
+    method: Any = "nuts",
+    *,
+    chains: int = 4,
+    draws: int = 1000,
+    warmup: int = 1000,
+    seed: int = 0,
+    progress: bool | None = None,
+    log_likelihood: bool = False,
+    predictive: bool = True,
+) -> Result:
+    """Sample (or optimise) the posterior of ``problem``.
+
+    Parameters
+    ----------
+    method:
+        An options object (``bayesfit.NUTS(dense_mass=True)``, ``bayesfit.Emcee()``,
+        ``bayesfit.MAP()``, ``bayesfit.REMC(...)``) or its name (``"nuts"``, ...).
+    chains, draws, warmup:
+        Independent chains (ensembles for emcee, independent runs for REMC), kept draws per
+        chain, and warm-up (adaptation / burn-in) iterations per chain.
+    seed:
+        Seed of every random choice: the same seed gives the same result.
+    progress:
+        Progress bars; ``None`` shows them when stderr is a terminal.
+    log_likelihood:
+        Also store pointwise log likelihoods (needed for PSIS-LOO).
+    predictive:
+        Store posterior predictive draws of every dataset.
+    """
+    if isinstance(method, str):
+        method = make_method(method)
+    for name, v in (("chains", chains), ("draws", draws)):
+        if int(v) < 1:
+            raise BayesfitError(f"{name} must be >= 1, got {v}.")
+    if int(warmup) < 0:
+        raise BayesfitError(f"warmup must be >= 0, got {warmup}.")
+    key_run, key_pp = jax.random.split(jax.random.PRNGKey(int(seed)))
+    out = method.run(problem, chains=int(chains), draws=int(draws), warmup=int(warmup),
+                     key=key_run, progress=progress)
+    target = out.problem if out.problem is not None else problem
+    config = {
+        "method": method.name,
+        "options": dataclasses.asdict(method) if dataclasses.is_dataclass(method) else {},
+        "chains": chains, "draws": draws, "warmup": warmup, "seed": seed,
+        "parameters": {k: repr(v) for k, v in target.free.items()},
+        "datasets": [d.name for d in target.datasets],
+    }
+    tree = build_tree(target, out, key=key_pp, method=method.name, config=config,
+                      log_likelihood=log_likelihood, predictive=predictive)
+    return Result(tree, target)
