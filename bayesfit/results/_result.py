@@ -1,0 +1,93 @@
+"""``Result``: the ArviZ DataTree of a fit, with summary, save and load."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import arviz as az
+import numpy as np
+import xarray as xr
+
+from ..errors import BayesfitError
+from ._atomic import write_atomic
+
+
+class Result:
+    """A fit's results. ``tree`` is an ``xarray.DataTree`` with the ArviZ groups
+    (posterior, sample_stats, observed_data, constant_data, posterior_predictive,
+    log_likelihood on request) and method groups (``map``, ``emcee``, ``evidence``,
+    ``ladder``, ``noise``, ``predictions``)."""
+
+    def __init__(self, tree: xr.DataTree, problem: Any = None):
+        self.tree = tree
+        self.problem = problem
+
+    # -- access ---------------------------------------------------------------------
+    @property
+    def posterior(self) -> xr.Dataset:
+        return self.tree["posterior"].to_dataset()
+
+    @property
+    def parameter_names(self) -> list[str]:
+        return list(self.posterior.data_vars)
+
+    @property
+    def config(self) -> dict:
+        return json.loads(self.tree.attrs.get("config", "{}"))
+
+    def _evidence(self, name: str) -> float | None:
+        if "evidence" not in self.tree.children:
+            return None
+        ev = self.tree["evidence"].to_dataset()
+        return float(ev[name]) if name in ev else None
+
+    @property
+    def log_evidence(self) -> float | None:
+        """log p(data | model) in nats (minus the Bayesian free energy), if computed."""
+        return self._evidence("log_evidence")
+
+    @property
+    def log_evidence_err(self) -> float | None:
+        return self._evidence("log_evidence_err")
+
+    def draws(self, name: str) -> np.ndarray:
+        """All draws of a posterior variable, chains stacked: shape ``(chains*draws, ...)``."""
+        v = self.posterior[name].values
+        return v.reshape(-1, *v.shape[2:])
+
+    # -- reports --------------------------------------------------------------------------
+    def summary(self, var_names=None, *, ci_prob: float = 0.95, kind: str = "all"):
+        """ArviZ summary table (mean, sd, equal-tailed interval, ESS, R-hat) as a DataFrame.
+
+        ``ci_prob`` is the interval probability; the interval is equal-tailed.
+        """
+        df = az.summary(self.tree, var_names=var_names or self.parameter_names,
+                        ci_prob=ci_prob, ci_kind="eti", kind=kind)
+        units = json.loads(self.tree.attrs.get("parameter_units", "{}"))
+        if units:
+            df.insert(0, "units", [units.get(str(i).split("[")[0], "") for i in df.index])
+        return df
+
+    # -- persistence ------------------------------------------------------------------
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write the tree to netCDF atomically (a temporary file, then a rename)."""
+        return write_atomic(path, lambda p: self.tree.to_netcdf(p, engine="h5netcdf"))
+
+    def __repr__(self) -> str:
+        groups = ", ".join(self.tree.children)
+        return f"Result(method={self.tree.attrs.get('method')!r}, groups=[{groups}])"
+
+
+def load(path: str | os.PathLike) -> Result:
+    """Read a result written by :meth:`Result.save`."""
+    path = Path(path)
+    if not path.is_file():
+        raise BayesfitError(f"{path}: no such result file; run `bayesfit fit` first.")
+    try:
+        with xr.open_datatree(path, engine="h5netcdf") as tree:
+            return Result(tree.load())
+    except (OSError, ValueError) as err:
+        raise BayesfitError(f"{path}: not a readable bayesfit result ({err}).") from None
