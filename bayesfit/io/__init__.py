@@ -1,0 +1,9 @@
+"""Reading and writing data files and model files."""
+
+from ._csv import Table as Table
+from ._csv import read_table as read_table
+from ._csv import write_table as write_table
+from ._model_file import DatasetSpec as DatasetSpec
+from ._model_file import InferenceSpec as InferenceSpec
+from ._model_file import ModelSpec as ModelSpec
+from ._model_file import load_model as load_model

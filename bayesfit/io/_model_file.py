@@ -1,0 +1,195 @@
+"""Model files (TOML): kernel, parameters with priors, datasets, inference settings.
+
+See ``bayesfit/io/README.md`` for the format. :func:`load_model` validates everything it
+can before any data are read or any sampler runs, and every error names the file and,
+where it can, the line.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..core import Dataset, Problem
+from ..errors import BayesfitError, ModelFileError
+from ..kernels import ForwardModel, build_kernel
+from ..units import check_unit
+from ._csv import read_table
+from ._priors import parse_parameter
+
+_TOP = {"title", "description", "kernel", "parameters", "datasets", "inference"}
+_CORE_DATASET_KEYS = {"name", "file", "x", "y", "sigma", "simulate"}
+_INFERENCE_KEYS = {"method", "chains", "draws", "warmup", "seed", "options"}
+
+
+@dataclass
+class DatasetSpec:
+    """One ``[[datasets]]`` entry, before or after its data are read."""
+
+    name: str
+    model: ForwardModel
+    file: Path | None
+    x: str
+    y: str
+    sigma: float | str | None
+    simulate: dict[str, Any]
+    where: str
+
+
+@dataclass
+class InferenceSpec:
+    method: str = "nuts"
+    options: dict[str, Any] = field(default_factory=dict)
+    chains: int = 4
+    draws: int = 1000
+    warmup: int = 1000
+    seed: int = 0
+
+
+@dataclass
+class ModelSpec:
+    """A parsed model file."""
+
+    path: Path
+    title: str
+    kernel: Any
+    parameters: dict[str, Any]
+    units: dict[str, str]
+    init: dict[str, Any]
+    datasets: list[DatasetSpec]
+    inference: InferenceSpec
+
+    def dataset(self, name: str) -> DatasetSpec:
+        for d in self.datasets:
+            if d.name == name:
+                return d
+        raise BayesfitError(f"{self.path}: no dataset named {name!r}; have "
+                            f"{[d.name for d in self.datasets]}.")
+
+    def read_datasets(self) -> list[Dataset]:
+        """Read every dataset's file into a :class:`Dataset`."""
+        out = []
+        for d in self.datasets:
+            if d.file is None:
+                raise ModelFileError(f"{d.where}: dataset {d.name!r} has no 'file' to fit; "
+                                     "make one with `bayesfit simulate` or set file = \"...\".")
+            table = read_table(d.file)
+            x = table.column(d.x, what="x column")
+            y = table.column(d.y, what="y column")
+            sigma = d.sigma
+            if isinstance(sigma, str):
+                sigma = table.column(sigma, what="sigma column")
+            units = {"x": d.model.x_units or table.units.get(d.x, ""),
+                     "y": d.model.y_units or table.units.get(d.y, "")}
+            out.append(Dataset(x, y, sigma=sigma, model=d.model.fn, name=d.name, units=units,
+                               where=str(d.file)))
+        return out
+
+    def problem(self) -> Problem:
+        """The :class:`Problem` of this model file with its data."""
+        return Problem(self.parameters, self.read_datasets(), units=self.units, init=self.init,
+                       name=self.title)
+
+
+def _line_of(text: str, pattern: str) -> int | None:
+    rx = re.compile(pattern)
+    for i, line in enumerate(text.splitlines(), start=1):
+        if rx.search(line):
+            return i
+    return None
+
+
+def _where(path: Path, text: str, pattern: str | None = None) -> str:
+    line = _line_of(text, pattern) if pattern else None
+    return f"{path}:{line}" if line else str(path)
+
+
+def _parse_inference(tbl: Any, path: Path, text: str) -> InferenceSpec:
+    if not isinstance(tbl, dict):
+        raise ModelFileError(f"{path}: [inference] must be a table.")
+    where = _where(path, text, r"^\s*\[inference\]")
+    unknown = set(tbl) - _INFERENCE_KEYS
+    if unknown:
+        raise ModelFileError(f"{where}: unknown [inference] keys {sorted(unknown)}; allowed: "
+                             f"{sorted(_INFERENCE_KEYS)}.")
+    spec = InferenceSpec()
+    for k in ("chains", "draws", "warmup", "seed"):
+        if k in tbl:
+            v = tbl[k]
+            if isinstance(v, bool) or not isinstance(v, int) or v < (0 if k in ("warmup", "seed") else 1):
+                raise ModelFileError(f"{where}: [inference] {k} = {v!r} must be a "
+                                     f"{'non-negative' if k in ('warmup', 'seed') else 'positive'} integer.")
+            setattr(spec, k, v)
+    spec.method = str(tbl.get("method", spec.method))
+    spec.options = dict(tbl.get("options", {}))
+    return spec
+
+
+def _parse_dataset(entry: Any, i: int, kernel, path: Path, text: str) -> DatasetSpec:
+    if not isinstance(entry, dict):
+        raise ModelFileError(f"{path}: [[datasets]] entry {i + 1} must be a table.")
+    name = entry.get("name", f"data{i}")
+    where = _where(path, text, rf"^\s*name\s*=\s*[\"']{re.escape(str(name))}[\"']")
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ModelFileError(f"{where}: dataset name {name!r} must be an identifier.")
+    for key in ("x", "y"):
+        if "file" in entry and not isinstance(entry.get(key), str):
+            raise ModelFileError(f"{where}: dataset {name!r} needs {key} = \"<column name>\".")
+    sigma = entry.get("sigma")
+    if sigma is not None and (isinstance(sigma, bool) or not isinstance(sigma, int | float | str)):
+        raise ModelFileError(f"{where}: dataset {name!r}: sigma must be a number (known noise), "
+                             "a column name, or omitted (noise estimated).")
+    if isinstance(sigma, int | float) and sigma <= 0:
+        raise ModelFileError(f"{where}: dataset {name!r}: sigma = {sigma} must be > 0.")
+    for key in ("x_units", "y_units"):
+        if key in entry:
+            check_unit(entry[key], what=f"{where}: dataset {name!r} {key}")
+    options = {k: v for k, v in entry.items() if k not in _CORE_DATASET_KEYS}
+    model = kernel.dataset_model(options, where=f"{where}: dataset {name!r}")
+    file = (path.parent / entry["file"]).resolve() if "file" in entry else None
+    sim = entry.get("simulate", {})
+    if not isinstance(sim, dict):
+        raise ModelFileError(f"{where}: dataset {name!r}: simulate must be a table.")
+    return DatasetSpec(name, model, file, entry.get("x", "x"), entry.get("y", "y"),
+                       float(sigma) if isinstance(sigma, int | float) else sigma, sim, where)
+
+
+def load_model(path: str | Path) -> ModelSpec:
+    """Parse and validate a model file (does not read the data files yet)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ModelFileError(f"{path}: model file not found.")
+    text = path.read_text()
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ModelFileError(f"{path}: not valid TOML: {err}.") from None
+    unknown = set(doc) - _TOP
+    if unknown:
+        raise ModelFileError(f"{path}: unknown top-level keys {sorted(unknown)}; allowed: "
+                             f"{sorted(_TOP)}.")
+    if "kernel" not in doc:
+        raise ModelFileError(f"{path}: missing [kernel] table (with name = \"...\").")
+    kernel = build_kernel(doc["kernel"], where=_where(path, text, r"^\s*\[kernel\]"))
+    params, units, init = {}, {}, {}
+    for name, spec in doc.get("parameters", {}).items():
+        where = _where(path, text, rf"^\s*{re.escape(name)}\s*=")
+        prior, unit, start = parse_parameter(name, spec, where)
+        params[name], units[name] = prior, unit
+        if start is not None:
+            init[name] = start
+    if not params:
+        raise ModelFileError(f"{path}: no [parameters]; declare at least one.")
+    entries = doc.get("datasets", [])
+    if not isinstance(entries, list) or not entries:
+        raise ModelFileError(f"{path}: no [[datasets]]; declare at least one.")
+    datasets = [_parse_dataset(e, i, kernel, path, text) for i, e in enumerate(entries)]
+    names = [d.name for d in datasets]
+    if len(set(names)) != len(names):
+        raise ModelFileError(f"{path}: dataset names must be unique, got {names}.")
+    inference = _parse_inference(doc.get("inference", {}), path, text)
+    return ModelSpec(path, str(doc.get("title", path.stem)), kernel, params, units, init,
+                     datasets, inference)
