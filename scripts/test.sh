@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Set up, lint, then run the whole test suite (notebooks included).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh || exit 1
+.venv/bin/python -m ruff check bayesfit tests benchmarks || exit 1
+start=$(date +%s)
+.venv/bin/python -m pytest -q -p no:cacheprovider --durations=15 "$@"
+rc=$?
+echo "test suite: $(( $(date +%s) - start )) s, exit code $rc"
+# pytest exit code 5 means no tests were collected: that is a failure here, not a pass
+if [ "$rc" -eq 5 ]; then echo "no tests were collected" >&2; exit 1; fi
+exit "$rc"
