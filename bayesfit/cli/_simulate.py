@@ -18,7 +18,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..errors import BayesfitError, ModelFileError
-from ..io import load_model, read_table, write_table
+from ..io import load_model, write_table
 
 
 def add_parser(sub) -> None:
@@ -57,7 +57,7 @@ def _parse_sets(items: list[str], spec) -> dict[str, float]:
 
 def _grid(d) -> np.ndarray:
     if d.file is not None and d.file.is_file():
-        return read_table(d.file).column(d.x, what="x column")
+        return d.read().column(d.x, what="x column")
     g = d.simulate.get("x")
     if isinstance(g, list) and g:
         return np.asarray(g, dtype=float)

@@ -7,3 +7,5 @@ from ._model_file import DatasetSpec as DatasetSpec
 from ._model_file import InferenceSpec as InferenceSpec
 from ._model_file import ModelSpec as ModelSpec
 from ._model_file import load_model as load_model
+from ._mpms import Sample as Sample
+from ._mpms import read_mpms as read_mpms

@@ -18,10 +18,11 @@ from ..errors import BayesfitError, ModelFileError
 from ..kernels import ForwardModel, build_kernel
 from ..units import check_unit
 from ._csv import read_table
+from ._mpms import Sample, read_mpms
 from ._priors import parse_parameter
 
 _TOP = {"title", "description", "kernel", "parameters", "datasets", "inference"}
-_CORE_DATASET_KEYS = {"name", "file", "x", "y", "sigma", "simulate"}
+_CORE_DATASET_KEYS = {"name", "file", "x", "y", "sigma", "simulate", "mpms"}
 _INFERENCE_KEYS = {"method", "chains", "draws", "warmup", "seed", "options"}
 
 
@@ -37,6 +38,19 @@ class DatasetSpec:
     sigma: float | str | None
     simulate: dict[str, Any]
     where: str
+    mpms: dict[str, Any] | None = None
+
+    def read(self):
+        """The data file as a Table (CSV, or an MPMS .dat export when ``mpms`` is set)."""
+        if self.mpms is None:
+            return read_table(self.file)
+        try:
+            sample = Sample(**self.mpms)
+        except TypeError as err:
+            raise ModelFileError(f"{self.where}: dataset {self.name!r}: mpms = {{...}} takes "
+                                 "mass_mg, molar_mass_g_per_mol, diamagnetic_emu_per_mol, "
+                                 f"moment_column ({err}).") from None
+        return read_mpms(self.file, sample)
 
 
 @dataclass
@@ -76,7 +90,7 @@ class ModelSpec:
             if d.file is None:
                 raise ModelFileError(f"{d.where}: dataset {d.name!r} has no 'file' to fit; "
                                      "make one with `bayesfit simulate` or set file = \"...\".")
-            table = read_table(d.file)
+            table = d.read()
             x = table.column(d.x, what="x column")
             y = table.column(d.y, what="y column")
             sigma = d.sigma
@@ -153,8 +167,12 @@ def _parse_dataset(entry: Any, i: int, kernel, path: Path, text: str) -> Dataset
     sim = entry.get("simulate", {})
     if not isinstance(sim, dict):
         raise ModelFileError(f"{where}: dataset {name!r}: simulate must be a table.")
+    mpms = entry.get("mpms")
+    if mpms is not None and not isinstance(mpms, dict):
+        raise ModelFileError(f"{where}: dataset {name!r}: mpms must be a table.")
     return DatasetSpec(name, model, file, entry.get("x", "x"), entry.get("y", "y"),
-                       float(sigma) if isinstance(sigma, int | float) else sigma, sim, where)
+                       float(sigma) if isinstance(sigma, int | float) else sigma, sim, where,
+                       mpms)
 
 
 def load_model(path: str | Path) -> ModelSpec:
