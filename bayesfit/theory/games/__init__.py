@@ -1,0 +1,1 @@
+"""Random min-max games (placeholder, filled below)."""
