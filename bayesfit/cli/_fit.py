@@ -40,7 +40,8 @@ def _method(spec, args, out: Path):
     name = args.method or inf.method
     options = dict(inf.options) if name == inf.method else {}
     method = make_method(name, options, where=f"{spec.path} [inference.options]")
-    fields = {f.name for f in dataclasses.fields(method)} if dataclasses.is_dataclass(method) else set()
+    is_dc = dataclasses.is_dataclass(method)
+    fields = {f.name for f in dataclasses.fields(method)} if is_dc else set()
     if "checkpoint" in fields:
         method = dataclasses.replace(method, checkpoint=str(out / "checkpoint.npz"),
                                      resume=bool(args.resume))

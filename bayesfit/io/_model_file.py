@@ -133,9 +133,10 @@ def _parse_inference(tbl: Any, path: Path, text: str) -> InferenceSpec:
     for k in ("chains", "draws", "warmup", "seed"):
         if k in tbl:
             v = tbl[k]
-            if isinstance(v, bool) or not isinstance(v, int) or v < (0 if k in ("warmup", "seed") else 1):
-                raise ModelFileError(f"{where}: [inference] {k} = {v!r} must be a "
-                                     f"{'non-negative' if k in ('warmup', 'seed') else 'positive'} integer.")
+            low = 0 if k in ("warmup", "seed") else 1
+            if isinstance(v, bool) or not isinstance(v, int) or v < low:
+                kind = "non-negative" if low == 0 else "positive"
+                raise ModelFileError(f"{where}: [inference] {k} = {v!r} must be a {kind} integer.")
             setattr(spec, k, v)
     spec.method = str(tbl.get("method", spec.method))
     spec.options = dict(tbl.get("options", {}))

@@ -54,7 +54,9 @@ def parse_parameter(name: str, spec: Any, where: str) -> tuple[Any, str, Any]:
             raise ModelFileError(f"{where}: parameter {name!r}: value {v!r} is not a number.")
         extra = set(spec) - {"value", "units", "description"}
         if extra:
-            raise ModelFileError(f"{where}: fixed parameter {name!r} has stray keys {sorted(extra)}.")
+            raise ModelFileError(
+                f"{where}: fixed parameter {name!r} has stray keys {sorted(extra)}."
+            )
         return float(v), units, None
     if not has_prior:
         raise ModelFileError(
