@@ -1,0 +1,15 @@
+"""Spin-cluster exact diagonalisation: Heisenberg clusters with mixed spins.
+
+Build a :class:`Cluster` once (validation, basis, sector matrices), then evaluate its
+observables as pure JAX functions of a parameter dict: ``susceptibility``,
+``magnetization``, ``heat_capacity``, ``entropy``, ``spectrum``, ``gap``,
+``saturation_field`` and ``bond_correlations``. Model files use the registered kernel
+``spin_cluster`` (:mod:`bayesfit.spin.kernel`). Design notes: ``README.md`` here.
+"""
+
+from ._checks import ParameterError as ParameterError
+from ._cluster import ClusterError as ClusterError
+from ._model import Cluster as Cluster
+from ._thermo import Spectrum as Spectrum
+from ._units import CONVENTIONS as CONVENTIONS
+from ._units import ENERGY_TO_K as ENERGY_TO_K
