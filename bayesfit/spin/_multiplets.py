@@ -11,8 +11,9 @@ has as eigenvalues the energies of all multiplets of spin ``S``, each standing f
 degenerate states. Diagonalising every ``H_S`` gives the whole spectrum with exact
 quantum numbers, from matrices much smaller than the S^z blocks (12 spins 1/2: largest
 sector 297 instead of 924), and with no eigenvalue matching across blocks.
-``Q_S`` depends only on the spins, so ``Q_S^T H_b Q_S`` is precomputed per bond class on
-the host and the traced Hamiltonian is a weighted sum of fixed matrices.
+``Q_S`` depends only on the spins (:mod:`._coupling` builds it by Clebsch-Gordan coupling),
+so ``Q_S^T H_b Q_S`` is precomputed per bond class on the host and the traced Hamiltonian
+is a weighted sum of fixed matrices.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.linalg as sla
 
+from ._coupling import highest_weight_states
 from ._hilbert import ProductBasis, restrict, sector_dimensions
 
 
@@ -37,31 +38,22 @@ class Sectors:
         return tuple(b.shape[-1] for b in self.bond)
 
 
-def highest_weight_basis(basis: ProductBasis, splus, two_m: int) -> np.ndarray:
-    """Orthonormal basis (columns) of ker(S^+) in the block ``2M = two_m``."""
-    rows = basis.block_indices(two_m + 2)
-    cols = basis.block_indices(two_m)
-    if rows.size == 0:
-        return np.eye(cols.size)
-    a_t = restrict(splus, rows, cols).T.toarray()  # (d_M, d_{M+1}), full column rank
-    q, _ = sla.qr(a_t, mode="full", overwrite_a=True, check_finite=False)
-    return np.ascontiguousarray(q[:, rows.size :])
-
-
 def build_sectors(basis: ProductBasis, bond_ops: list) -> Sectors:
     """Exchange matrices of every bond class in every total-spin sector (host, once)."""
-    splus = basis.total_splus()
     expected = sector_dimensions(basis.two_s)
+    index, states = highest_weight_states(basis.two_s)
     two_S, mats = [], []
     for ts in sorted(expected):
-        q = highest_weight_basis(basis, splus, ts)
-        assert q.shape[1] == expected[ts], (ts, q.shape, expected[ts])
-        idx = basis.block_indices(ts)
-        blocks = []
-        for op in bond_ops:
-            h = restrict(op, idx, idx)
-            hs = q.T @ (h @ q)
-            blocks.append(0.5 * (hs + hs.T))
+        q, idx = states[ts], index[ts]
+        if q.shape[1] != expected[ts]:
+            raise AssertionError(f"sector 2S={ts}: {q.shape[1]} states, expected {expected[ts]}")
+        n = q.shape[1]
+        if bond_ops:
+            hq = np.hstack([restrict(op, idx, idx) @ q for op in bond_ops])  # (d, n_class * n)
+            hs = (q.T @ hq).reshape(n, len(bond_ops), n).transpose(1, 0, 2)
+            hs = 0.5 * (hs + hs.transpose(0, 2, 1))
+        else:
+            hs = np.zeros((0, n, n))
         two_S.append(ts)
-        mats.append(np.stack(blocks) if blocks else np.zeros((0, q.shape[1], q.shape[1])))
+        mats.append(np.ascontiguousarray(hs))
     return Sectors(two_S=tuple(two_S), bond=tuple(mats))

@@ -84,16 +84,16 @@ def _normalise(unit: str) -> str:
 _UNITS: dict[str, dict[str, tuple[tuple[str, ...], float]]] = {
     "susceptibility": {
         "emu/mol": (("emu/mol", "cm3/mol", "emu/(moloe)", "emu/mol/oe", "emu/(mol.oe)"), 1.0),
-        "m3/mol": (("m3/mol",), CGS_TO_SI_CHI),
+        "m^3/mol": (("m3/mol",), CGS_TO_SI_CHI),
     },
     "chiT": {
         "emu K/mol": (("emuk/mol", "cm3k/mol", "emu.k/mol", "cm3.k/mol", "emuk/(moloe)"), 1.0),
-        "m3 K/mol": (("m3k/mol", "m3.k/mol"), CGS_TO_SI_CHI),
+        "m^3 K/mol": (("m3k/mol", "m3.k/mol"), CGS_TO_SI_CHI),
     },
     "magnetization": {
         "mu_B/f.u.": (("mu_b/f.u.", "mub/f.u.", "mu_b", "mub", "mu_b/fu", "mub/fu"), 1.0),
         "emu/mol": (("emu/mol",), MU_B_MOLAR_CGS),
-        "A m2/mol": (("am2/mol", "a.m2/mol"), MU_B_MOLAR_SI),
+        "A m^2/mol": (("am2/mol", "a.m2/mol"), MU_B_MOLAR_SI),
     },
     "heat_capacity": {
         "J/(mol K)": (("j/(molk)", "j/mol/k", "j/(mol.k)", "j/molk", "j/k/mol"), 1.0),
