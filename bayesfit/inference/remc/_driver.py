@@ -1,0 +1,186 @@
+"""Host driver: independent runs vmapped, steps scanned in jitted chunks.
+
+The only host round-trips are between chunks (progress bar, copying kept draws out,
+checkpoints). All stages of one :class:`REMC` run share one compiled chunk: the path
+(likelihood weights) is an argument, not a constant.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections import OrderedDict
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from ..._progress import bar
+from . import _sampler
+from ._checkpoint import Checkpoint, terminate_as_interrupt
+from ._ladder import initial_ladder
+
+
+class LadderRun(NamedTuple):
+    """What one stage returns (NumPy arrays; R runs, N kept draws, K replicas)."""
+
+    betas: np.ndarray  # (R, K) final ladder
+    u: np.ndarray  # (R, N, K) integrand along the path (nats)
+    z: np.ndarray  # (R, N, dim) draws at b = 1
+    lp: np.ndarray  # (R, N) log target at b = 1
+    acc: np.ndarray  # (R, N) move acceptance at b = 1
+    swap: np.ndarray  # (R, K-1) mean swap acceptance probability per pair
+    move_acc: np.ndarray  # (R, K) mean move acceptance per replica
+    step_size: np.ndarray  # (R, K)
+    round_trips: np.ndarray  # (R,)
+
+
+def loglik_vector(problem):
+    """``z -> (D,)`` total log likelihood of every dataset (nats)."""
+
+    def fn(z):
+        pw = problem.pointwise_log_likelihood(problem.constrain(z))
+        return jnp.stack([jnp.sum(pw[d.name]) for d in problem.datasets])
+
+    return fn
+
+
+def prior_draw(problem):
+    """``key -> z``: one exact draw from the prior, in the unconstrained space."""
+    names = list(problem.free)
+
+    def fn(key):
+        keys = jax.random.split(key, len(names))
+        return problem.unconstrain(
+            {k: problem.free[k].sample(kk) for k, kk in zip(names, keys, strict=True)})
+
+    return fn
+
+
+class Runner:
+    """Runs stages (ladders along given paths) of one problem with fixed options."""
+
+    def __init__(self, problem, *, replicas: int, chains: int, draws: int, warmup: int,
+                 move: str, leapfrog_steps: int, moves_per_step: int, target_accept: float,
+                 adapt_ladder: bool, chunk: int):
+        self.problem = problem
+        self.K, self.R, self.N, self.W = replicas, chains, draws, warmup
+        self.move = move
+        self.chunk = max(1, min(chunk, warmup + draws))
+        self.log_prior_fn = problem.log_prior_z
+        self.loglik_fn = loglik_vector(problem)
+        step = _sampler.build_kernel(
+            self.log_prior_fn, self.loglik_fn, prior_draw(problem), move=move,
+            leapfrog_steps=leapfrog_steps, moves_per_step=moves_per_step,
+            target_accept=target_accept, schedule=_sampler.make_schedule(warmup, adapt_ladder))
+        vstep = jax.vmap(step, in_axes=(0, 0, None, None))
+        n_chunk = self.chunk
+
+        def chunk_fn(states, run_keys, t0, t_end, path):
+            def body(s, i):
+                t = t0 + i
+                keys = jax.vmap(lambda k: jax.random.fold_in(k, t))(run_keys)
+                new, out = vstep(s, keys, t, path)
+                s = jax.tree_util.tree_map(lambda a, b: jnp.where(t < t_end, a, b), new, s)
+                return s, out
+
+            return jax.lax.scan(body, states, jnp.arange(n_chunk))
+
+        self._chunk = jax.jit(chunk_fn)
+        init = lambda z0, b, ls, sc: _sampler.init(  # noqa: E731
+            z0, b, ls, sc, self.log_prior_fn, self.loglik_fn)
+        self._init = jax.jit(jax.vmap(init))
+
+    # -- starting state ---------------------------------------------------------------
+    def initial_state(self, key):
+        p, K, R = self.problem, self.K, self.R
+        flat = p.sample_prior_z(key, R * K)
+        z0 = flat.reshape(R, K, p.dim)
+        if p.init:  # the user's starting point goes to the b = 1 replica of every run
+            z0 = z0.at[:, -1].set(flat[0])
+        sd = jnp.std(flat, axis=0)
+        sd = jnp.where(jnp.isfinite(sd) & (sd > 0), sd, 1.0)
+        scale = jnp.broadcast_to(sd, (R, K, p.dim))
+        eps0 = 2.38 / np.sqrt(p.dim) if self.move == "rwm" else 0.5 / p.dim**0.25
+        log_step = jnp.full((R, K), np.log(eps0))
+        betas = jnp.broadcast_to(jnp.asarray(initial_ladder(K)), (R, K))
+        return self._init(z0, betas, log_step, scale)
+
+    # -- one stage ----------------------------------------------------------------------
+    def run(self, stage: str, key, path: _sampler.Path, ckpt: Checkpoint,
+            progress: bool | None) -> LadderRun:
+        if stage in ckpt.done:
+            return LadderRun(**ckpt.done[stage])
+        stage_key = jax.random.fold_in(key, zlib.crc32(stage.encode()) & 0x7FFFFFFF)
+        k_init, k_steps = jax.random.split(stage_key)
+        run_keys = jax.vmap(lambda r: jax.random.fold_in(k_steps, r))(jnp.arange(self.R))
+        states = self.initial_state(k_init)
+        leaves, treedef = jax.tree_util.tree_flatten(states)
+        K, R, N, W, dim = self.K, self.R, self.N, self.W, self.problem.dim
+        total = W + N
+        buf = {"z": np.zeros((R, N, dim)), "u": np.zeros((R, N, K)), "lp": np.zeros((R, N)),
+               "acc": np.zeros((R, N))}
+        t = 0
+        part = ckpt.partial.get(stage)
+        if part is not None:
+            leaves = [jnp.asarray(part[f"leaf{i}"]) for i in range(len(leaves))]
+            states = jax.tree_util.tree_unflatten(treedef, leaves)
+            buf = {k: np.array(part[k]) for k in buf}
+            t = int(part["t"])
+
+        def snapshot():
+            arrays = {f"leaf{i}": np.asarray(x)
+                      for i, x in enumerate(jax.tree_util.tree_leaves(states))}
+            return arrays | buf | {"t": np.asarray(t)}
+
+        last_save = t
+        path = jax.tree_util.tree_map(jnp.asarray, path)
+        with bar(total, f"remc {stage}", progress) as pbar, terminate_as_interrupt():
+            pbar.update(t)
+            try:
+                while t < total:
+                    new_states, out = self._chunk(states, run_keys, t, total, path)
+                    out = jax.device_get(out)
+                    hi = min(t + self.chunk, total)
+                    lo = max(t, W)
+                    if hi > lo:
+                        for name in buf:
+                            v = np.asarray(getattr(out, name))[lo - t:hi - t]
+                            buf[name][:, lo - W:hi - W] = np.swapaxes(v, 0, 1)
+                    pbar.update(hi - t)
+                    states, t = new_states, hi  # commit
+                    if ckpt.enabled and t < total and t - last_save >= ckpt.every:
+                        ckpt.save_partial(stage, snapshot())
+                        last_save = t
+            except KeyboardInterrupt:
+                if ckpt.enabled and t > last_save:
+                    ckpt.save_partial(stage, snapshot())
+                raise
+        s = jax.device_get(states)
+        n_kept = np.maximum(np.asarray(s.n_kept), 1)[:, None]
+        result = LadderRun(
+            betas=np.asarray(s.betas), u=buf["u"], z=buf["z"], lp=buf["lp"], acc=buf["acc"],
+            swap=np.asarray(s.swap_sum) / n_kept, move_acc=np.asarray(s.acc_sum) / n_kept,
+            step_size=np.exp(np.asarray(s.log_step)), round_trips=np.asarray(s.rt.trips),
+        )
+        ckpt.save_done(stage, result._asdict())
+        return result
+
+
+_CACHE: OrderedDict = OrderedDict()
+_CACHE_SIZE = 4
+
+
+def cached_runner(problem, **options) -> Runner:
+    """A :class:`Runner` for ``problem`` and ``options``, reused (with its compiled chunk)
+    when the same problem object is fitted again with the same options."""
+    key = (id(problem), tuple(sorted(options.items())))
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] is problem:
+        _CACHE.move_to_end(key)
+        return hit[1]
+    runner = Runner(problem, **options)
+    _CACHE[key] = (problem, runner)
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return runner

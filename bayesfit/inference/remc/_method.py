@@ -1,0 +1,311 @@
+"""``REMC``: replica-exchange Monte Carlo with evidence and free-energy noise estimation.
+
+Replica exchange / exchange Monte Carlo: Hukushima & Nemoto (1996), J. Phys. Soc. Jpn.
+65, 1604; swaps by the non-reversible DEO scheme and the adaptive ladder of Syed et al.
+(2021), JRSS B 84, 321; evidence by thermodynamic integration (Friel & Pettitt 2008) and
+stepping stone (Xie et al. 2011); noise levels by minimising the Bayesian free energy
+(Tamura et al. 2020, PRB 101, 224435). Design notes: ``README.md`` in this folder.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import warnings
+from dataclasses import dataclass
+
+import arviz as az
+import jax.numpy as jnp
+import numpy as np
+
+from ...core import Problem
+from ...errors import BayesfitError
+from .._optimize import maximize
+from .._output import Draws
+from ._checkpoint import Checkpoint, fingerprint
+from ._driver import LadderRun, Runner, cached_runner
+from ._evidence import stepping_stone, thermodynamic_integration
+from ._groups import evidence_group, ladder_group
+from ._noise import noise_curve
+from ._noise_group import noise_group
+from ._sampler import Path
+
+_LOG_2PI = math.log(2.0 * math.pi)
+_MOVES = ("hmc", "rwm")
+_NOISE = ("free", "free_energy")
+_RETRIES = 3  # reference noise level divided by 4 each time the minimum is at sigma_0
+
+
+def _check(cond: bool, msg: str) -> None:
+    if not cond:
+        raise BayesfitError(msg)
+
+
+@dataclass(frozen=True)
+class REMC:
+    """Replica-exchange Monte Carlo on power posteriors ``prior * L**b``, ``0 <= b <= 1``.
+
+    Every independent run (one ArviZ chain; R-hat compares runs) holds ``replicas``
+    replicas on its own ladder; all replicas of all runs advance in one jitted, vmapped
+    step. The draws are those of the ``b = 1`` replica; the ladder also gives the log
+    evidence (result groups ``ladder`` and ``evidence``, :attr:`Result.log_evidence`).
+
+    Parameters
+    ----------
+    replicas:
+        Rungs of the ladder, ``b_0 = 0`` (prior) to ``b_{K-1} = 1`` (posterior). About
+        twice the global communication barrier (``ladder.barrier``) is best.
+    move:
+        ``"hmc"`` (Hamiltonian Monte Carlo, ``leapfrog_steps`` steps) or ``"rwm"``
+        (random-walk Metropolis) within every replica; step sizes and per-coordinate
+        scales are tuned per replica during warm-up.
+    moves_per_step:
+        Within-replica moves between two swap attempts.
+    target_accept:
+        Acceptance rate the step sizes are tuned to (default 0.75 for HMC, 0.3 for RWM).
+    adapt_ladder:
+        Move the rungs during warm-up towards equal swap acceptance (Syed et al. 2021).
+    noise:
+        ``"free"``: the noise levels ``sigma_<dataset>`` of datasets without known sigma are
+        parameters with priors (fully Bayesian). ``"free_energy"``: they are set to the
+        minimum of the Bayesian free energy ``F(sigma) = -log p(data | sigma)`` (the
+        noise prior is not part of F), and the result is the posterior at ``sigma_hat``
+        (its problem has the noise levels fixed); ``F(sigma)`` goes to the group ``noise``.
+    noise_ref:
+        For ``"free_energy"``: the reference ``sigma_0`` (the ``b = 1`` end of the noise
+        ladder) is ``noise_ref`` times the MAP noise level (divided by 4 again if the
+        minimum falls on ``sigma_0``).
+    noise_sweeps:
+        Coordinate-wise sweeps over datasets when several noise levels are estimated.
+    checkpoint, checkpoint_every, resume:
+        Path of a checkpoint file (``.npz``) written atomically every ``checkpoint_every``
+        steps (and on SIGTERM / Ctrl-C); ``resume`` continues from it. A resumed run draws
+        the same random numbers as an uninterrupted one.
+    chunk:
+        Steps per jitted chunk between progress updates.
+    """
+
+    replicas: int = 16
+    move: str = "hmc"
+    leapfrog_steps: int = 8
+    moves_per_step: int = 1
+    target_accept: float | None = None
+    adapt_ladder: bool = True
+    noise: str = "free"
+    noise_ref: float = 0.5
+    noise_sweeps: int = 1
+    checkpoint: str | None = None
+    checkpoint_every: int = 500
+    resume: bool = False
+    chunk: int = 100
+
+    name = "remc"
+
+    def __post_init__(self):
+        _check(int(self.replicas) >= 3,
+               f"REMC: replicas must be >= 3 (got {self.replicas}); use 16 or more.")
+        _check(self.move in _MOVES, f"REMC: move must be one of {_MOVES}, got {self.move!r}.")
+        _check(self.noise in _NOISE,
+               f"REMC: noise must be one of {_NOISE}, got {self.noise!r}.")
+        for f in ("leapfrog_steps", "moves_per_step", "noise_sweeps", "checkpoint_every",
+                  "chunk"):
+            v = getattr(self, f)
+            _check(isinstance(v, int) and v >= 1, f"REMC: {f} must be an integer >= 1, got {v!r}.")
+        ta = self.target_accept
+        _check(ta is None or 0.0 < float(ta) < 1.0,
+               f"REMC: target_accept must lie in (0, 1), got {ta!r}.")
+        _check(0.0 < float(self.noise_ref) <= 1.0,
+               f"REMC: noise_ref must lie in (0, 1], got {self.noise_ref!r}.")
+
+    # -- plumbing ---------------------------------------------------------------------
+    def _accept(self) -> float:
+        if self.target_accept is not None:
+            return float(self.target_accept)
+        return 0.75 if self.move == "hmc" else 0.3
+
+    def _runner(self, problem, chains, draws, warmup) -> Runner:
+        _check(problem.dim >= 1, "REMC: the problem has no free parameter to sample; give at "
+               "least one parameter a prior.")
+        return cached_runner(problem, replicas=int(self.replicas), chains=chains, draws=draws,
+                             warmup=warmup, move=self.move, leapfrog_steps=self.leapfrog_steps,
+                             moves_per_step=self.moves_per_step, target_accept=self._accept(),
+                             adapt_ladder=self.adapt_ladder, chunk=self.chunk)
+
+    def _sampling_options(self) -> dict:
+        skip = {"checkpoint", "checkpoint_every", "resume", "chunk"}
+        return {k: v for k, v in dataclasses.asdict(self).items() if k not in skip}
+
+    def _finish(self, run: LadderRun, *, groups: dict, note: str, problem=None) -> Draws:
+        ti = thermodynamic_integration(run.betas, run.u)
+        ss = stepping_stone(run.betas, run.u)
+        comb = math.hypot(ti.err, ss.err)
+        if abs(ti.value - ss.value) > 3 * comb:
+            warnings.warn(
+                f"REMC: thermodynamic integration ({ti.value:.3f} +- {ti.err:.3f}) and "
+                f"stepping stone ({ss.value:.3f} +- {ss.err:.3f}) disagree; use more "
+                "replicas or more draws.", RuntimeWarning, stacklevel=3)
+        if np.any(run.round_trips == 0):
+            warnings.warn(
+                "REMC: some runs made no round trip between b = 0 and b = 1 after warm-up; "
+                "the ladder may not mix: use more replicas, more warm-up or more draws.",
+                RuntimeWarning, stacklevel=3)
+        rhat = float(np.max(az.rhat(run.z, chain_axis=0, draw_axis=1))) \
+            if run.z.shape[0] > 1 and run.z.shape[1] > 3 else float("nan")
+        groups = {"ladder": ladder_group(run, move=self.move, rhat_max=rhat),
+                  "evidence": evidence_group(ti, ss, note=note), **groups}
+        stats = {"lp": run.lp, "acceptance_rate": run.acc}
+        attrs = {"replicas": int(self.replicas), "noise": self.noise,
+                 "log_evidence": ss.value, "log_evidence_err": ss.err,
+                 "round_trips": int(np.sum(run.round_trips)), "rhat_max": rhat}
+        return Draws(z=jnp.asarray(run.z), sample_stats=stats, groups=groups, attrs=attrs,
+                     problem=problem)
+
+    # -- entry point ----------------------------------------------------------------
+    def run(self, problem, *, chains, draws, warmup, key, progress) -> Draws:
+        fp = fingerprint(problem, self._sampling_options(), chains, draws, warmup, key)
+        ckpt = Checkpoint(self.checkpoint, fp, every=self.checkpoint_every, resume=self.resume)
+        unknown = [d for d in problem.datasets if d.sigma is None and d.noise_name in problem.free]
+        if self.noise == "free" or not unknown:
+            return self._plain(problem, chains, draws, warmup, key, progress, ckpt)
+        return self._free_energy(problem, unknown, chains, draws, warmup, key, progress, ckpt)
+
+    def _plain(self, problem, chains, draws, warmup, key, progress, ckpt) -> Draws:
+        runner = self._runner(problem, chains, draws, warmup)
+        D = len(problem.datasets)
+        path = Path(jnp.zeros(D), jnp.ones(D), jnp.zeros(()), jnp.asarray(True))
+        run = runner.run("posterior", key, path, ckpt, progress)
+        return self._finish(run, groups={}, note="log p(data | model), noise levels "
+                            + ("marginalised with their priors" if self.noise == "free"
+                               else "known"))
+
+    # -- free-energy noise estimation -------------------------------------------------------
+    def _free_energy(self, problem, unknown, chains, draws, warmup, key, progress, ckpt):
+        names = [d.noise_name for d in unknown]
+        sigma_map = self._sigma_map(problem, names, key, ckpt)
+        sigma_ref = {k: self.noise_ref * s for k, s in sigma_map.items()}
+        ref = with_noise_fixed(problem, sigma_ref)
+        runner = self._runner(ref, chains, draws, warmup)
+        est = _NoiseState(problem.datasets, names, sigma_ref)
+
+        # 1) all unknown noise levels together along the ray sigma_d = sigma0_d / sqrt(b)
+        curve, s0 = self._noise_stage(runner, est, names, "noise-ray", est.sigma_ref, key,
+                                      ckpt, progress)
+        for k in names:
+            est.sigma_hat[k] = s0[k] / math.sqrt(curve.b_hat)
+            est.record(k, curve, s0, exact=not est.has_known)
+        ray = (curve, s0)
+        # 2) coordinate-wise sweeps, one dataset tempered, the others at their estimates
+        if len(names) > 1:
+            for sweep in range(self.noise_sweeps):
+                for k in names:
+                    start = {k: self.noise_ref * est.sigma_hat[k]}
+                    curve, s0 = self._noise_stage(runner, est, [k], f"noise-{k}-{sweep}",
+                                                  start, key, ckpt, progress)
+                    est.sigma_hat[k] = s0[k] / math.sqrt(curve.b_hat)
+                    est.record(k, curve, s0, exact=False)
+        # 3) the posterior and the evidence at sigma_hat
+        a_hat = {k: (est.sigma_ref[k] / est.sigma_hat[k]) ** 2 for k in names}
+        path = est.path(offset={}, direction=a_hat, temper_known=True)
+        run = runner.run("posterior", key, path, ckpt, progress)
+        note = ("log p(data | model, sigma = sigma_hat): noise levels at the free-energy "
+                "minimum (type-II maximum likelihood), not marginalised")
+        tmp = self._finish(run, groups={}, note=note)
+        log_z = float(tmp.groups["evidence"]["log_evidence"])
+        noise = noise_group(est, sigma_map, log_z, ray=ray if len(names) > 1 else None)
+        hat = with_noise_fixed(problem, est.sigma_hat)
+        out = self._finish(run, groups={"noise": noise}, note=note, problem=hat)
+        attrs = out.attrs | {f"sigma_hat_{k[len('sigma_'):]}": v for k, v in est.sigma_hat.items()}
+        return out._replace(attrs=attrs)
+
+    def _sigma_map(self, problem, names, key, ckpt) -> dict[str, float]:
+        if "map" in ckpt.done:
+            vals = ckpt.done["map"]["sigma"]
+        else:
+            start = problem.sample_prior_z(key, 8)
+            opt = maximize(problem.log_density_z, start)
+            p = problem.constrain(opt.z)
+            vals = np.array([float(p[k]) for k in names])
+            _check(bool(np.all(np.isfinite(vals)) and np.all(vals > 0)),
+                   "REMC(noise='free_energy'): the MAP search found no finite noise level; "
+                   "check the priors and the model, or use noise='free'.")
+            ckpt.save_done("map", {"sigma": vals})
+        return dict(zip(names, map(float, vals), strict=True))
+
+    def _noise_stage(self, runner, est, tempered, stage, start, key, ckpt, progress):
+        """One noise ladder over the datasets ``tempered`` from ``sigma_0 = start``;
+        retried with ``sigma_0 / 4`` while the minimum lies at ``sigma_0``."""
+        for attempt in range(_RETRIES + 1):
+            s0 = {k: start[k] / 4.0**attempt for k in tempered}
+            a0 = {k: (est.sigma_ref[k] / s0[k]) ** 2 for k in tempered}
+            others = {k: (est.sigma_ref[k] / est.sigma_hat[k]) ** 2
+                      for k in est.names if k not in tempered}
+            path = est.path(offset=others, direction=a0, temper_known=False)
+            run = runner.run(f"{stage}-{attempt}", key, path, ckpt, progress)
+            n = sum(est.n[k] for k in tempered)
+            C = sum(est.C(k, s0[k]) for k in tempered)
+            curve = noise_curve(run.betas, run.u, n, C)
+            if not (curve.at_edge and curve.b_hat >= 1.0):
+                break
+        else:
+            raise BayesfitError(
+                f"REMC(noise='free_energy'): the free energy of {tempered} still decreases "
+                f"towards small noise levels after {_RETRIES} smaller references; the model "
+                "may interpolate the data. Use noise='free' or give the noise level.")
+        if curve.at_edge:
+            warnings.warn(f"REMC: the free-energy minimum of {tempered} lies at the edge of "
+                          "the ladder; use more replicas.", RuntimeWarning, stacklevel=3)
+        return curve, s0
+
+
+class _NoiseState:
+    """Bookkeeping of the free-energy noise estimation (references, estimates, curves)."""
+
+    def __init__(self, datasets, names, sigma_ref):
+        self.datasets = datasets
+        self.names = names
+        self.sigma_ref = dict(sigma_ref)
+        self.sigma_hat = dict(sigma_ref)
+        by_name = {d.noise_name: d for d in datasets}
+        self.n = {k: by_name[k].n for k in names}
+        self.index = {d.noise_name: i for i, d in enumerate(datasets)}
+        self.has_known = any(d.noise_name not in names for d in datasets)
+        self.curves: dict[str, tuple] = {}
+
+    def C(self, k, s0) -> float:
+        return self.n[k] * math.log(s0) + 0.5 * self.n[k] * _LOG_2PI
+
+    def shift(self, k, a) -> float:
+        """``log L(sigma_ref / sqrt(a)) - a log L(sigma_ref)`` (a constant in theta)."""
+        return -(1.0 - a) * self.C(k, self.sigma_ref[k]) + 0.5 * self.n[k] * math.log(a)
+
+    def path(self, *, offset: dict, direction: dict, temper_known: bool) -> Path:
+        """Weights on the log likelihoods at ``sigma_ref``: ``offset`` (fixed) and
+        ``direction`` (tempered) for the estimated noise levels; datasets with known noise
+        are tempered too (``temper_known``, a plain power posterior) or kept at weight 1.
+        ``b = 0`` is exactly the prior when nothing keeps a fixed positive weight."""
+        D = len(self.datasets)
+        off, dr = np.zeros(D), np.zeros(D)
+        for i, d in enumerate(self.datasets):
+            if d.noise_name not in self.names:
+                (dr if temper_known else off)[i] = 1.0
+        for k, a in offset.items():
+            off[self.index[k]] = a
+        for k, a in direction.items():
+            dr[self.index[k]] = a
+        shift = sum(self.shift(k, a) for k, a in direction.items())
+        exact = not np.any(off > 0)
+        return Path(jnp.asarray(off), jnp.asarray(dr), jnp.asarray(shift), jnp.asarray(exact))
+
+    def record(self, k, curve, s0, *, exact: bool) -> None:
+        self.curves[k] = (curve, s0[k], exact)
+
+
+def with_noise_fixed(problem, sigma: dict[str, float]) -> Problem:
+    """``problem`` with the noise levels ``sigma`` (``{"sigma_<dataset>": value}``) fixed,
+    built with the public :class:`Problem` API (same free-parameter order otherwise)."""
+    params = {k: v for k, v in problem.free.items() if k not in sigma}
+    params.update(problem.fixed)
+    params.update({k: float(v) for k, v in sigma.items()})
+    init = {k: v for k, v in problem.init.items() if k not in sigma}
+    return Problem(params, problem.datasets, units=problem.units, init=init or None,
+                   name=problem.name)

@@ -1,0 +1,85 @@
+"""The Bayesian free energy ``F(sigma) = -log p(data | sigma)`` of Gaussian noise levels.
+
+Tamura, Hukushima, Matsuo, Kindo & Hase (2020), PRB 101, 224435 (following Nagata &
+Watanabe's exchange-MC free-energy estimates): for Gaussian noise with level ``sigma``,
+the likelihood at ``sigma = sigma_0 / sqrt(b)`` is the power ``b`` of the likelihood at a
+reference ``sigma_0``, up to a normalisation. Exactly, for ``n`` points,
+
+    log L_sigma(theta) = b log L_sigma0(theta) - (1 - b) C + (n / 2) log b,
+    C = n log sigma_0 + (n / 2) log(2 pi),
+
+so ``F(sigma) = -[log Z_b - (1 - b) C + (n / 2) log b]`` where ``log Z_b`` (the log
+normaliser of the power posterior at ``b``) is the thermodynamic integral of
+``E_b[log L_sigma0]`` from 0 to ``b``: one ladder gives ``F`` for every ``sigma >= sigma_0``.
+``F`` is a function of ``sigma`` alone: the prior of ``sigma`` is not part of it, and
+``sigma_hat = argmin F`` is the type-II maximum-likelihood (empirical Bayes) noise level.
+At the minimum ``sigma_hat**2 = E[sum of squared residuals] / n`` under the posterior at
+``sigma_hat``. Values in nats; ``sigma`` in the units of the data.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+
+from ._evidence import blocks, cumulative_ti, moments
+
+GRID = 241
+
+
+class NoiseCurve(NamedTuple):
+    """``F`` on a grid of ``b`` (``sigma = sigma_0 / sqrt(b)`` for each dataset)."""
+
+    b: np.ndarray  # (G,) decreasing from 1
+    F: np.ndarray  # (G,) nats, mean over runs
+    F_err: np.ndarray  # (G,) block standard error
+    b_hat: float  # argmin of F
+    b_hat_blocks: np.ndarray  # argmins of the block curves
+    at_edge: bool  # minimum at b = 1 (sigma_0 too large) or at the smallest b
+
+
+def free_energy(betas, m, v, n: float, C: float, b_eval):
+    """``F`` at ``b_eval`` for one run: ladder ``betas`` ``(K,)``, moments ``m, v`` of
+    ``u = log L_sigma0``, ``n`` points and ``C = n log sigma_0 + n/2 log 2 pi``."""
+    b_eval = np.asarray(b_eval, dtype=float)
+    log_zb = cumulative_ti(betas, m, v, b_eval)
+    return -(log_zb - (1.0 - b_eval) * C + 0.5 * n * np.log(b_eval))
+
+
+def _argmin_refined(b, F):
+    """Minimum of ``F`` over the grid refined by a parabola in ``log b``."""
+    i = int(np.nanargmin(F))
+    if i == 0 or i == len(F) - 1:
+        return float(b[i])
+    x = np.log(b[i - 1:i + 2])
+    c2, c1, _ = np.polyfit(x - x[1], F[i - 1:i + 2], 2)
+    if c2 <= 0:
+        return float(b[i])
+    return float(np.exp(x[1] + np.clip(-c1 / (2 * c2), x[2] - x[1], x[0] - x[1])))
+
+
+def noise_curve(betas, u, n: float, C: float, grid: int = GRID) -> NoiseCurve:
+    """``F(b)`` from a ladder (``betas`` ``(R, K)``, ``u`` ``(R, N, K)``).
+
+    The grid runs from ``b = 1`` down to the largest first positive rung of the runs.
+    """
+    betas, u = np.asarray(betas), np.asarray(u)
+    R = betas.shape[0]
+    b_lo = float(np.max(betas[:, 1]))
+    b = np.exp(np.linspace(0.0, math.log(b_lo), grid))
+    m, v = moments(u)
+    per_run = np.stack([free_energy(betas[r], m[r], v[r], n, C, b) for r in range(R)])
+    ub = blocks(u, R)
+    nb = ub.shape[0] // R
+    mb, vb = moments(ub)
+    per_block = np.stack([free_energy(betas[j // nb], mb[j], vb[j], n, C, b)
+                          for j in range(ub.shape[0])])
+    F = per_run.mean(axis=0)
+    nblk = per_block.shape[0]
+    F_err = per_block.std(axis=0, ddof=1) / np.sqrt(nblk) if nblk > 1 else np.zeros_like(F)
+    i = int(np.nanargmin(F))
+    return NoiseCurve(b, F, F_err, _argmin_refined(b, F),
+                      np.array([_argmin_refined(b, f) for f in per_block]),
+                      at_edge=i == 0 or i == len(F) - 1)
