@@ -14,6 +14,7 @@ from .core import Problem as Problem  # noqa: E402
 from .errors import BayesfitError as BayesfitError  # noqa: E402
 from .inference import MAP as MAP  # noqa: E402
 from .inference import NUTS as NUTS  # noqa: E402
+from .inference import REMC as REMC  # noqa: E402
 from .inference import Emcee as Emcee  # noqa: E402
 from .inference import fit as fit  # noqa: E402
 from .inference import register_method as register_method  # noqa: E402

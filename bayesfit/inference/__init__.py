@@ -11,3 +11,4 @@ from ._output import Draws as Draws
 from ._registry import available_methods as available_methods
 from ._registry import make_method as make_method
 from ._registry import register_method as register_method
+from .remc import REMC as REMC
