@@ -35,7 +35,7 @@ def write_report(result, spec, out: Path, *, plots: bool = True) -> list[tuple[P
     files.append((path, "the full result (ArviZ DataTree, netCDF): bayesfit.load(...)"))
     table = result.summary()
     print("\nPosterior summary (95% equal-tailed intervals):")
-    print(table.to_string())
+    print(result.format_summary())
     if result.log_evidence is not None:
         print(f"\nlog evidence = {result.log_evidence:.3f} +- {result.log_evidence_err:.3f} nats")
     write_text_atomic(out / "summary.csv", table.to_csv())

@@ -16,7 +16,7 @@ def run(args) -> int:
     result = load(args.result)
     print(f"{args.result}: method {result.tree.attrs.get('method')}, groups "
           f"{list(result.tree.children)}")
-    print(result.summary(ci_prob=args.ci).to_string())
+    print(result.format_summary(ci_prob=args.ci))
     if result.log_evidence is not None:
         print(f"log evidence = {result.log_evidence:.3f} +- {result.log_evidence_err:.3f} nats")
     return 0

@@ -49,6 +49,8 @@ class Dataset:
         ``{"x": "K", "y": "emu/mol"}``; stored in the result attributes.
     where:
         Where the data came from (a file name), used in error messages.
+    x_name:
+        What ``x`` is (a column name such as ``T_K``), used as the axis label.
     """
 
     x: Any
@@ -58,6 +60,7 @@ class Dataset:
     name: str = "data"
     units: Mapping[str, str] = field(default_factory=dict)
     where: str = ""
+    x_name: str = "x"
 
     def __post_init__(self):
         if not self.name.isidentifier():

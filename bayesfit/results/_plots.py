@@ -45,9 +45,10 @@ def plot_dataset(result, name: str, *, ax=None, probs=(0.5, 0.95), logx: bool = 
         ax.plot(xs, lo, "--", color="C1", lw=0.8, label="95% predictive (with noise)")
         ax.plot(xs, hi, "--", color="C1", lw=0.8)
     ax.plot(x, y, "k.", ms=3, label="data")
-    xu = tree["constant_data"][f"{name}_x"].attrs.get("units", "")
+    xa = tree["constant_data"][f"{name}_x"].attrs
+    xu, xname = xa.get("units", ""), xa.get("long_name", "x")
     yu = tree["observed_data"][name].attrs.get("units", "")
-    ax.set_xlabel(f"x [{xu}]" if xu else "x")
+    ax.set_xlabel(f"{xname} [{xu}]" if xu else xname)
     ax.set_ylabel(f"{name} [{yu}]" if yu else name)
     if logx:
         ax.set_xscale("log")

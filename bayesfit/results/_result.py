@@ -59,13 +59,15 @@ class Result:
         return v.reshape(-1, *v.shape[2:])
 
     # -- reports --------------------------------------------------------------------------
-    def summary(self, var_names=None, *, ci_prob: float = 0.95, kind: str = "all"):
+    def summary(self, var_names=None, *, ci_prob: float = 0.95, kind: str = "all",
+                round_to="none"):
         """ArviZ summary table (mean, sd, equal-tailed interval, ESS, R-hat) as a DataFrame.
 
-        ``ci_prob`` is the interval probability; the interval is equal-tailed.
+        ``ci_prob`` is the interval probability; the interval is equal-tailed. Values are
+        not rounded unless ``round_to`` says so (ArviZ's ``"auto"`` keeps 2 digits).
         """
         df = az.summary(self.tree, var_names=var_names or self.parameter_names,
-                        ci_prob=ci_prob, ci_kind="eti", kind=kind)
+                        ci_prob=ci_prob, ci_kind="eti", kind=kind, round_to=round_to)
         units = json.loads(self.tree.attrs.get("parameter_units", "{}"))
         if units:
             df.insert(0, "units", [units.get(str(i).split("[")[0], "") for i in df.index])
@@ -75,6 +77,10 @@ class Result:
     def save(self, path: str | os.PathLike) -> Path:
         """Write the tree to netCDF atomically (a temporary file, then a rename)."""
         return write_atomic(path, lambda p: self.tree.to_netcdf(p, engine="h5netcdf"))
+
+    def format_summary(self, **kwargs) -> str:
+        """The summary as text, 5 significant digits."""
+        return self.summary(**kwargs).to_string(float_format=lambda v: f"{v:.5g}")
 
     def __repr__(self) -> str:
         groups = ", ".join(self.tree.children)

@@ -63,7 +63,8 @@ def build_tree(problem, draws, *, key, method: str, config: Mapping[str, Any],
         obs[ds.name] = xr.DataArray(ds.y, dims=pd, attrs={"units": ds.units.get("y", "")})
         xdims = pd + [f"{ds.name}_x_dim_{i}" for i in range(ds.x.ndim - 1)]
         const[f"{ds.name}_x"] = xr.DataArray(ds.x, dims=xdims,
-                                             attrs={"units": ds.units.get("x", "")})
+                                             attrs={"units": ds.units.get("x", ""),
+                                                    "long_name": ds.x_name})
         if ds.sigma is not None:
             const[f"{ds.name}_sigma"] = xr.DataArray(np.broadcast_to(ds.sigma, ds.y.shape),
                                                      dims=pd)
