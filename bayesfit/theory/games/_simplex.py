@@ -68,6 +68,7 @@ def _solve_one(gamma):
     return sol.value
 
 
+@jax.jit
 def simplex_game_rs(gamma) -> GameRS:
     """RS value and support fractions at aspect ratio ``gamma`` = N/M (> 0, broadcasts)."""
     gamma = jnp.asarray(gamma, jnp.float64)

@@ -10,6 +10,8 @@ Reference: Ichikawa & Hukushima, arXiv:2310.15440 (fixed-point analysis, Thm 5.1
 
 from __future__ import annotations
 
+import functools
+
 import jax
 import jax.numpy as jnp
 import optimistix as optx
@@ -37,6 +39,7 @@ def optimal_beta(rho, eta):
     return eta
 
 
+@jax.jit
 def fixed_point(rho, eta, beta, lam=0.0) -> Overlaps:
     """Learned (or collapsed) fixed point of the tau -> 0 dynamics, M = M* = 1.
 
@@ -57,12 +60,14 @@ def fixed_point(rho, eta, beta, lam=0.0) -> Overlaps:
     )
 
 
+@jax.jit
 def noise_latent_q(eta, beta, lam=0.0):
     """Squared norm of a superfluous latent (M > M*) at tau -> 0: it fits the isotropic
     bulk (top population eigenvalue eta, no teacher overlap); eta - beta at lam = 0."""
     return solve_q(eta, beta, lam)
 
 
+@functools.partial(jax.jit, static_argnames=("M",))
 def eps_g_star(rho, eta, beta, lam=0.0, *, M: int = 1):
     """Fixed-point generalization error at tau -> 0 for M latents and one factor.
 
@@ -74,6 +79,7 @@ def eps_g_star(rho, eta, beta, lam=0.0, *, M: int = 1):
     return rho - 2.0 * jnp.sqrt(rho) * safe_sqrt(q) + q + (M - 1) * noise_latent_q(eta, beta, lam)
 
 
+@jax.jit
 def stationary_overlaps(
     rho,
     eta,
@@ -91,6 +97,9 @@ def stationary_overlaps(
     started from :func:`fixed_point` (M = M* = 1) or ``init``. At rho = eta = beta = 1,
     epsilon_g* ~ 0.42 tau: the tau -> 0 closed form is biased for tau >~ 0.01.
     """
+    # float64 arrays, not Python floats: optimistix would treat those as static and
+    # recompile for every new value
+    rho, eta, beta, tau, lam = (jnp.asarray(a, jnp.float64) for a in (rho, eta, beta, tau, lam))
     y0 = fixed_point(rho, eta, beta, lam) if init is None else init
     y0 = y0._replace(D=jnp.log(y0.D))
     sol = optx.root_find(

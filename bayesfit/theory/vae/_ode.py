@@ -27,6 +27,18 @@ class Trajectory(NamedTuple):
     beta: jnp.ndarray
 
 
+def _field(t, y, args):
+    coords, schedule, rho, eta, lam, tau = args
+    ov = coords.to_overlaps(y)
+    dov = drift(ov, rho=rho, eta=eta, beta=schedule(t), lam=lam, tau=tau)
+    return coords.vector_field(y, ov, dov)
+
+
+# One module-level term: diffrax's compiled solve is cached on it, so repeated calls with
+# new parameter values (which travel in ``args``) do not recompile.
+_TERM = diffrax.ODETerm(_field)
+
+
 def default_coords(M: int):
     """:class:`Direct` for one latent, :class:`LogCholesky` (PSD-safe) for M >= 2."""
     return Direct() if M == 1 else LogCholesky()
@@ -79,18 +91,19 @@ def solve_overlaps(
         stepsize_controller = diffrax.PIDController(rtol=1e-7, atol=1e-9)
     ts = jnp.asarray(ts, jnp.float64)
 
-    def field(t, y, args):
-        ov = coords.to_overlaps(y)
-        dov = drift(ov, rho=rho, eta=eta, beta=schedule(t), lam=lam, tau=tau)
-        return coords.vector_field(y, ov, dov)
-
+    # Numbers travel as float64 arrays: diffrax's filter_jit would treat Python floats as
+    # static and recompile for every new value.
+    as_array = lambda x: jnp.asarray(x, jnp.float64)  # noqa: E731
+    schedule = jax.tree_util.tree_map(as_array, schedule)
+    args = (coords, schedule, as_array(rho), as_array(eta), as_array(lam), as_array(tau))
     sol = diffrax.diffeqsolve(
-        diffrax.ODETerm(field),
+        _TERM,
         solver,
         t0=0.0,
         t1=ts[-1],
         dt0=None,
         y0=coords.to_state(init),
+        args=args,
         saveat=diffrax.SaveAt(ts=ts),
         stepsize_controller=stepsize_controller,
         max_steps=max_steps,

@@ -49,6 +49,7 @@ def _root(nu, beta, lam):
     return sol.value
 
 
+@jax.jit
 def solve_q(nu, beta, lam):
     """Minimising q >= 0 of E(q) (0 when collapsed); broadcasts; differentiable.
 

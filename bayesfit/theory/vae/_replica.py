@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import jax
 import jax.numpy as jnp
 
 from ._qroot import safe_sqrt, solve_q
@@ -52,6 +53,7 @@ def alpha_c(rho, eta):
     return (eta / rho) ** 2
 
 
+@jax.jit
 def bbp_spectrum(alpha, rho, eta) -> Spectrum:
     """High-dimensional top eigenpair of the sample covariance of n = alpha N samples.
 
@@ -71,6 +73,7 @@ def bbp_spectrum(alpha, rho, eta) -> Spectrum:
     return Spectrum(nu=jnp.where(above, nu_hi, nu_lo), o2=jnp.where(above, o2_hi, 0.0))
 
 
+@jax.jit
 def solution_from_spectrum(nu, o2, *, rho, eta, beta, lam_eff) -> ReplicaSolution:
     """Closed-form minimiser given the spectral inputs (steps 2-8 of spec Sec. 2.2).
 
@@ -105,6 +108,7 @@ def solution_from_spectrum(nu, o2, *, rho, eta, beta, lam_eff) -> ReplicaSolutio
     )
 
 
+@jax.jit
 def replica_solution(alpha, *, rho, eta, beta, lam) -> ReplicaSolution:
     """Asymptotic solution at sample ratio ``alpha`` = n/N (broadcasts over all inputs).
 
@@ -118,6 +122,7 @@ def replica_solution(alpha, *, rho, eta, beta, lam) -> ReplicaSolution:
     )
 
 
+@jax.jit
 def phase(alpha, *, rho, eta, beta, lam):
     """COLLAPSE (q = 0), OVERLEARNING (q > 0 but alpha <= alpha_c, m = 0) or LEARNING."""
     q = replica_solution(alpha, rho=rho, eta=eta, beta=beta, lam=lam).q

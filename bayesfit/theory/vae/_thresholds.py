@@ -18,6 +18,7 @@ from ._replica import alpha_c, bbp_spectrum
 _LOG_ALPHA = jnp.linspace(jnp.log(1e-6), jnp.log(1e8), 1401)
 
 
+@jax.jit
 def beta_c(alpha, rho, eta, lam):
     """Collapse boundary beta_c(alpha): collapse iff beta >= beta_c (dimensionless).
 
@@ -32,6 +33,7 @@ def _bisect(fn, lo, hi, ok, args):
     """Root of ``fn(x, args)`` in [lo, hi] where ``ok``; elsewhere a well-posed stand-in
     (x - 1/2 on [0, 1]) keeps the solver and its implicit gradient finite."""
     lo, hi = jnp.where(ok, lo, 0.0), jnp.where(ok, hi, 1.0)
+    args = jax.tree_util.tree_map(lambda a: jnp.asarray(a, jnp.float64), args)
 
     def g(x, a):
         return jnp.where(a[0], fn(x, a[1]), x - 0.5)
@@ -48,6 +50,7 @@ def _bisect(fn, lo, hi, ok, args):
     return sol.value
 
 
+@jax.jit
 def plateau_edge(beta, rho, eta, lam):
     """alpha_PC(beta): smallest n/N with a learned (non-collapsed) minimiser.
 
@@ -68,12 +71,14 @@ def plateau_edge(beta, rho, eta, lam):
     return jnp.where(ok, jnp.exp(la), jnp.where(found, 0.0, jnp.inf))
 
 
+@jax.jit
 def best_eps_g(alpha, rho, eta):
     """min over beta of epsilon_g = rho (1 - o2(alpha)) = eta (rho+eta)/(alpha rho + eta)
     above alpha_c; rho (collapse is best) below it."""
     return rho * (1.0 - bbp_spectrum(alpha, rho, eta).o2)
 
 
+@jax.jit
 def beta_opt(alpha, rho, eta, lam):
     """KL weight minimising the asymptotic epsilon_g at sample ratio ``alpha``.
 
@@ -92,6 +97,7 @@ def beta_opt(alpha, rho, eta, lam):
     return jnp.where(learn, b, bc)
 
 
+@jax.jit
 def inevitable_collapse_beta(rho, eta, lam):
     """beta* = sup_alpha beta_c(alpha): above it collapse happens for every dataset size.
 
