@@ -7,12 +7,17 @@ Both estimators use the draws ``u`` of the integrand at every rung of the ladder
   ``log Z = int_0^1 m(b) db`` with ``m(b) = E_b[u]``. Because ``m'(b) = Var_b[u] = v(b)``,
   the interpolant between rungs is the cubic Hermite polynomial through ``(m, v)``; its
   integral is the trapezoid rule with the Euler-Maclaurin correction
-  ``-h^2/12 (v_{k+1} - v_k)`` (Friel, Hurn & Wyse 2014, Stat. Comput. 24, 709). Above the
-  first positive rung the integral is taken in ``s = log b`` (integrand ``b m(b)``, slope
-  ``b m + b^2 v``), where it is nearly linear for posteriors that sharpen like ``1/b``; the
-  first interval ``[0, b_1]`` is integrated in ``b``. The discretisation error is estimated
-  by the difference from the same rule applied in ``b`` everywhere (two fourth-order rules
-  in different variables; their difference bounds the error of either, conservatively).
+  ``-h^2/12 (v_{k+1} - v_k)`` (Friel, Hurn & Wyse 2014, Stat. Comput. 24, 709). On
+  ``[b_1, 1]`` the integral is taken in ``s = log b`` (integrand ``b m(b)``, slope
+  ``b m + b^2 v``), where it is nearly linear for posteriors that sharpen like ``1/b``.
+  On the first interval ``[0, b_1]`` ``m`` climbs over orders of magnitude (from the prior
+  mean of the log likelihood) and no polynomial interpolates it; there the integral is the
+  cumulant generating function of ``u`` under the reference, ``log E_0[exp(b_1 u)]``,
+  which is exact and estimated from the draws at ``b = 0`` (the same first stone as the
+  stepping-stone estimator). The discretisation error is estimated with an embedded
+  pair, as in Runge-Kutta-Fehlberg: the difference from the quintic Hermite rule
+  ``h (f_0 + f_1)/2 + h^2 (f'_0 - f'_1)/10 + h^3 (f''_0 + f''_1)/120`` that also uses
+  ``f'' = b m + 3 b^2 v + b^3 k3`` (``k3`` the third cumulant of ``u``, ``= v'(b)``).
 * **Stepping stone** (Xie, Lewis, Fan, Kuo & Chen 2011, Syst. Biol. 60, 150):
   ``log Z = sum_k log E_{b_k}[exp((b_{k+1} - b_k) u)]``, each ratio a log-mean-exp over the
   draws of rung k; unbiased in the ratio, no discretisation error.
@@ -62,6 +67,12 @@ def moments(u):
     return u.mean(axis=1), u.var(axis=1, ddof=1) if u.shape[1] > 1 else np.zeros(u.shape[::2])
 
 
+def third_cumulant(u):
+    """Third central moment of the integrand per run and rung, ``(R, K)``."""
+    d = u - u.mean(axis=1, keepdims=True)
+    return np.mean(d**3, axis=1)
+
+
 def hermite_integral(x0, x1, f0, f1, d0, d1, t=1.0):
     """``int_{x0}^{x0 + t (x1 - x0)}`` of the cubic Hermite interpolant with values ``f``
     and slopes ``d`` at ``x0, x1`` (``0 <= t <= 1``)."""
@@ -73,19 +84,34 @@ def hermite_integral(x0, x1, f0, f1, d0, d1, t=1.0):
     )
 
 
+def first_interval(betas, u):
+    """``int_0^{b_1} m = log E_0[exp(b_1 u)]`` per run, from the draws at ``b = 0``."""
+    return logsumexp(betas[:, 1:2] * u[:, :, 0], axis=1) - np.log(u.shape[1])
+
+
 def ti_log(betas, m, v):
-    """Corrected TI, first interval in ``b`` and the rest in ``log b``; ``(R,)`` from
-    ``(R, K)`` arrays."""
-    first = hermite_integral(betas[:, 0], betas[:, 1], m[:, 0], m[:, 1], v[:, 0], v[:, 1])
+    """Corrected TI on ``[b_1, 1]`` in ``log b``; ``(R,)`` from ``(R, K)`` arrays."""
     b = betas[:, 1:]
     s, f, d = np.log(b), b * m[:, 1:], b * m[:, 1:] + b * b * v[:, 1:]
-    rest = hermite_integral(s[:, :-1], s[:, 1:], f[:, :-1], f[:, 1:], d[:, :-1], d[:, 1:])
-    return first + rest.sum(axis=1)
+    return hermite_integral(s[:, :-1], s[:, 1:], f[:, :-1], f[:, 1:], d[:, :-1],
+                            d[:, 1:]).sum(axis=1)
+
+
+def ti_quintic(betas, m, v, k3):
+    """Quintic-Hermite TI on ``[b_1, 1]`` in ``log b`` (the embedded error estimate)."""
+    b = betas[:, 1:]
+    s, f = np.log(b), b * m[:, 1:]
+    d = f + b * b * v[:, 1:]
+    dd = f + 3 * b * b * v[:, 1:] + b**3 * k3[:, 1:]
+    h = np.diff(s, axis=1)
+    return (h * (f[:, 1:] + f[:, :-1]) / 2 + h**2 * (d[:, :-1] - d[:, 1:]) / 10
+            + h**3 * (dd[:, :-1] + dd[:, 1:]) / 120).sum(axis=1)
 
 
 def ti_linear(betas, m, v):
-    """Corrected TI (trapezoid + Euler-Maclaurin) in ``b`` everywhere; ``(R,)``."""
-    return hermite_integral(betas[:, :-1], betas[:, 1:], m[:, :-1], m[:, 1:], v[:, :-1],
+    """Corrected TI (trapezoid + Euler-Maclaurin) in ``b`` on ``[b_1, 1]``; ``(R,)``."""
+    b, m, v = betas[:, 1:], m[:, 1:], v[:, 1:]
+    return hermite_integral(b[:, :-1], b[:, 1:], m[:, :-1], m[:, 1:], v[:, :-1],
                             v[:, 1:]).sum(axis=1)
 
 
@@ -109,11 +135,12 @@ def thermodynamic_integration(betas, u) -> Estimate:
     """TI estimate from the ladder ``betas`` ``(R, K)`` and draws ``u`` ``(R, N, K)``."""
     betas, u = np.asarray(betas), np.asarray(u)
     m, v = moments(u)
-    runs = ti_log(betas, m, v)
-    disc = float(np.mean(np.abs(runs - ti_linear(betas, m, v))))
+    rest = ti_log(betas, m, v)
+    disc = float(np.abs(np.mean(rest - ti_quintic(betas, m, v, third_cumulant(u)))))
+    runs = first_interval(betas, u) + rest
     ub = blocks(u, betas.shape[0])
     bb = _block_betas(betas, betas.shape[0], ub.shape[0])
-    per_block = ti_log(bb, *moments(ub))
+    per_block = first_interval(bb, ub) + ti_log(bb, *moments(ub))
     mc = _mc_err(per_block)
     return Estimate(float(runs.mean()), float(np.hypot(mc, disc)), mc, disc, runs)
 
@@ -128,15 +155,17 @@ def stepping_stone(betas, u) -> Estimate:
     return Estimate(float(runs.mean()), mc, mc, 0.0, runs)
 
 
-def cumulative_ti(betas, m, v, b_eval):
-    """``log Z_b - log Z_0 = int_0^b m`` at every ``b_eval`` for one run (1-D arrays),
-    with the interpolant of :func:`ti_log` (consistent with it at ``b = 1``)."""
-    betas, m, v, b_eval = map(np.asarray, (betas, m, v, b_eval))
+def cumulative_ti(betas, u, b_eval):
+    """``log Z_b - log Z_0 = int_0^b m`` at every ``b_eval`` for one run (``betas`` ``(K,)``,
+    ``u`` ``(N, K)``), consistent with :func:`thermodynamic_integration` at ``b = 1``."""
+    betas, u, b_eval = map(np.asarray, (betas, u, b_eval))
+    m, v = moments(u[None])
+    m, v = m[0], v[0]
     out = np.empty(b_eval.shape)
     b1 = betas[1]
-    first_full = hermite_integral(0.0, b1, m[0], m[1], v[0], v[1])
     low = b_eval <= b1
-    out[low] = hermite_integral(0.0, b1, m[0], m[1], v[0], v[1], b_eval[low] / b1)
+    cgf = lambda b: logsumexp(np.multiply.outer(b, u[:, 0]), axis=-1) - np.log(len(u))  # noqa: E731
+    out[low] = cgf(b_eval[low])
     b = betas[1:]
     s, f, d = np.log(b), b * m[1:], b * m[1:] + b * b * v[1:]
     seg = hermite_integral(s[:-1], s[1:], f[:-1], f[1:], d[:-1], d[1:])
@@ -145,5 +174,5 @@ def cumulative_ti(betas, m, v, b_eval):
     i = np.clip(np.searchsorted(s, se, side="right") - 1, 0, len(s) - 2)
     t = np.clip((se - s[i]) / (s[i + 1] - s[i]), 0.0, 1.0)
     part = hermite_integral(s[i], s[i + 1], f[i], f[i + 1], d[i], d[i + 1], t)
-    out[~low] = first_full + cum[i] + part
+    out[~low] = cgf(np.array([b1]))[0] + cum[i] + part
     return out

@@ -11,6 +11,7 @@ reference ``sigma_0``, up to a normalisation. Exactly, for ``n`` points,
 so ``F(sigma) = -[log Z_b - (1 - b) C + (n / 2) log b]`` where ``log Z_b`` (the log
 normaliser of the power posterior at ``b``) is the thermodynamic integral of
 ``E_b[log L_sigma0]`` from 0 to ``b``: one ladder gives ``F`` for every ``sigma >= sigma_0``.
+(``log Z_b`` comes from :func:`cumulative_ti`, the interpolant of the TI estimator.)
 ``F`` is a function of ``sigma`` alone: the prior of ``sigma`` is not part of it, and
 ``sigma_hat = argmin F`` is the type-II maximum-likelihood (empirical Bayes) noise level.
 At the minimum ``sigma_hat**2 = E[sum of squared residuals] / n`` under the posterior at
@@ -24,7 +25,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._evidence import blocks, cumulative_ti, moments
+from ._evidence import blocks, cumulative_ti
 
 GRID = 241
 
@@ -40,11 +41,11 @@ class NoiseCurve(NamedTuple):
     at_edge: bool  # minimum at b = 1 (sigma_0 too large) or at the smallest b
 
 
-def free_energy(betas, m, v, n: float, C: float, b_eval):
-    """``F`` at ``b_eval`` for one run: ladder ``betas`` ``(K,)``, moments ``m, v`` of
+def free_energy(betas, u, n: float, C: float, b_eval):
+    """``F`` at ``b_eval`` for one run: ladder ``betas`` ``(K,)``, draws ``u`` ``(N, K)`` of
     ``u = log L_sigma0``, ``n`` points and ``C = n log sigma_0 + n/2 log 2 pi``."""
     b_eval = np.asarray(b_eval, dtype=float)
-    log_zb = cumulative_ti(betas, m, v, b_eval)
+    log_zb = cumulative_ti(betas, u, b_eval)
     return -(log_zb - (1.0 - b_eval) * C + 0.5 * n * np.log(b_eval))
 
 
@@ -69,12 +70,10 @@ def noise_curve(betas, u, n: float, C: float, grid: int = GRID) -> NoiseCurve:
     R = betas.shape[0]
     b_lo = float(np.max(betas[:, 1]))
     b = np.exp(np.linspace(0.0, math.log(b_lo), grid))
-    m, v = moments(u)
-    per_run = np.stack([free_energy(betas[r], m[r], v[r], n, C, b) for r in range(R)])
+    per_run = np.stack([free_energy(betas[r], u[r], n, C, b) for r in range(R)])
     ub = blocks(u, R)
     nb = ub.shape[0] // R
-    mb, vb = moments(ub)
-    per_block = np.stack([free_energy(betas[j // nb], mb[j], vb[j], n, C, b)
+    per_block = np.stack([free_energy(betas[j // nb], ub[j], n, C, b)
                           for j in range(ub.shape[0])])
     F = per_run.mean(axis=0)
     nblk = per_block.shape[0]
