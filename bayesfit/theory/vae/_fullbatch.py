@@ -11,6 +11,8 @@ Also the empirical rate and distortion of trained weights on any sample set.
 
 from __future__ import annotations
 
+import functools
+
 from typing import NamedTuple
 
 import jax
@@ -51,6 +53,7 @@ def objective(w: Weights, X, *, beta, lam):
     return jnp.mean(recon + beta * kl) + reg / X.shape[0]
 
 
+@functools.partial(jax.jit, static_argnames=("steps", "optimizer"))
 def train_full_batch(X, init: Weights, *, beta, lam, steps: int = 3000, optimizer=None) -> Fit:
     """Train on all of X (n, N) for ``steps`` optimiser steps from ``init``.
 
