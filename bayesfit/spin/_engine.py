@@ -37,9 +37,7 @@ class Engine:
         if path != "powder":
             self.iso = IsotropicModel(build_sectors(basis, ops))
         if path != "multiplet":
-            self.blocks = BlockModel(
-                basis, ops, spec.g_sites, spec.d_sites, perpendicular=path == "powder"
-            )
+            self.blocks = BlockModel(basis, ops, spec.g_sites, spec.d_sites)
         if path == "powder":
             self.powder = PowderModel(basis, ops, spec.g_sites, spec.d_sites, powder_points)
         self.site_counts = np.array([len(s) for s in spec.g_sites], float)
@@ -76,7 +74,7 @@ class Engine:
         if self.path == "multiplet":
             val = gs[0] ** 2 * self.iso.sz2(self.iso.energies(jk), t) / t
         else:
-            val = self.blocks.chi(jk, gs, dk, t, powder=self.path == "powder")
+            val = (self.blocks if self.path == "blocks" else self.powder).chi(jk, gs, dk, t)
         return CURIE_CGS * val / self.spec.formula_units
 
     def moment_cluster(self, jk, gs, dk, b, t):
