@@ -72,7 +72,10 @@ def _solve_one(gamma):
 def simplex_game_rs(gamma) -> GameRS:
     """RS value and support fractions at aspect ratio ``gamma`` = N/M (> 0, broadcasts)."""
     gamma = jnp.asarray(gamma, jnp.float64)
-    a_x = jax.vmap(_solve_one)(gamma.ravel()).reshape(gamma.shape)
+    valid = jnp.isfinite(gamma) & (gamma > 0)
+    g_safe = jnp.where(valid, gamma, 1.0)  # a stand-in keeps the solver well posed
+    a_x = jax.vmap(_solve_one)(g_safe.ravel()).reshape(gamma.shape)
+    a_x = jnp.where(valid, a_x, jnp.nan)
     a_y = _a_y(a_x, gamma)
     qx, qy = _q(a_x), _q(a_y)
     g4 = gamma**0.25

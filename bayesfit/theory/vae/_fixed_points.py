@@ -18,7 +18,7 @@ import optimistix as optx
 
 from ._drift import drift
 from ._overlaps import Overlaps
-from ._qroot import safe_sqrt, solve_q
+from ._qroot import q_equation, safe_sqrt, solve_q
 
 
 def beta_pc(rho, eta, lam=0.0):
@@ -32,11 +32,33 @@ def beta_pc(rho, eta, lam=0.0):
     return nu / (1.0 + lam) - lam / nu
 
 
-def optimal_beta(rho, eta):
-    """KL weight with epsilon_g* = 0 at lam = 0, tau -> 0: beta = eta (q = rho, m = sqrt(rho)).
-    ``rho`` is accepted for a uniform signature; the optimum does not depend on it."""
-    del rho
-    return eta
+@jax.jit
+def optimal_beta(rho, eta, lam=0.0):
+    """KL weight minimising epsilon_g* (tau -> 0): the beta at which q = rho, m = sqrt(rho),
+    so epsilon_g* = 0. At lam = 0 it is beta = eta; for lam > 0 it solves
+    F(rho; rho + eta, beta, lam) = 0 on (0, beta_PC) (bisection, implicit gradients).
+    Where weight decay keeps q below rho even as beta -> 0 (lam >= (rho+eta)(1-rho) ...),
+    epsilon_g* falls all the way to beta -> 0 and 0 is returned.
+    """
+    rho, eta, lam = (jnp.asarray(a, jnp.float64) for a in (rho, eta, lam))
+    nu = rho + eta
+    hi = beta_pc(rho, eta, lam)
+    ok = (hi > 0) & (q_equation(rho, nu, 1e-12, lam) < 0)
+    lo_, hi_ = jnp.where(ok, 1e-12, 0.0), jnp.where(ok, hi, 1.0)
+
+    def g(b, a):
+        return jnp.where(a[0], q_equation(a[1], a[2], b, a[3]), b - 0.5)
+
+    sol = optx.root_find(
+        g,
+        optx.Bisection(rtol=1e-12, atol=1e-13),
+        0.5 * (lo_ + hi_),
+        args=(ok, rho, nu, lam),
+        options={"lower": lo_, "upper": hi_},
+        max_steps=256,
+        throw=False,
+    )
+    return jnp.where(ok, sol.value, 0.0)
 
 
 @jax.jit

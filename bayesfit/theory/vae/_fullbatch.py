@@ -12,7 +12,6 @@ Also the empirical rate and distortion of trained weights on any sample set.
 from __future__ import annotations
 
 import functools
-
 from typing import NamedTuple
 
 import jax

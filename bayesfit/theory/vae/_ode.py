@@ -80,7 +80,8 @@ def solve_overlaps(
     coords:
         :class:`Direct` or :class:`LogCholesky`; default :func:`default_coords`.
     solver, stepsize_controller, max_steps:
-        diffrax options (default Tsit5 with PID control at rtol 1e-7, atol 1e-9).
+        diffrax options (default Tsit5 with PID control at rtol 1e-7, atol 1e-9). A solve
+        that fails (step limit reached, non-finite state) returns NaN overlaps.
     """
     if not isinstance(schedule, Schedule):
         schedule = Constant(schedule)
@@ -107,6 +108,12 @@ def solve_overlaps(
         saveat=diffrax.SaveAt(ts=ts),
         stepsize_controller=stepsize_controller,
         max_steps=max_steps,
+        throw=False,
     )
-    overlaps = jax.vmap(coords.to_overlaps)(sol.ys)
+    # A failed solve (step limit, non-finite state: e.g. a sampler's wild proposal) gives
+    # NaN overlaps, which a likelihood turns into a rejected proposal, instead of an
+    # exception that would stop the sampler.
+    ok = sol.result == diffrax.RESULTS.successful
+    ys = jax.tree_util.tree_map(lambda a: jnp.where(ok, a, jnp.nan), sol.ys)
+    overlaps = jax.vmap(coords.to_overlaps)(ys)
     return Trajectory(ts=ts, overlaps=overlaps, beta=jax.vmap(schedule)(ts))

@@ -58,12 +58,15 @@ def solve_q(nu, beta, lam):
     """
     nu, beta, lam = jnp.broadcast_arrays(*(jnp.asarray(a, jnp.float64) for a in (nu, beta, lam)))
     col = collapsed(nu, beta, lam)
-    # Feed the root finder a well-posed stand-in where collapsed, so that neither the
-    # value nor the implicit gradient of the unused branch can be NaN.
-    safe = lambda a, b: jnp.where(col, b, a)  # noqa: E731
+    valid = jnp.isfinite(nu + beta + lam) & (nu > 0) & (beta > 0) & (lam >= 0)
+    # Feed the root finder a well-posed stand-in where collapsed (or the inputs are out of
+    # range), so that neither the value nor the implicit gradient of an unused branch can
+    # be NaN, and a sampler's stray proposal cannot stop the solver.
+    stand_in = col | ~valid
+    safe = lambda a, b: jnp.where(stand_in, b, a)  # noqa: E731
     nu_s, beta_s, lam_s = safe(nu, 2.0), safe(beta, 1.0), safe(lam, 0.0)
     flat = jax.vmap(_root)(nu_s.ravel(), beta_s.ravel(), lam_s.ravel()).reshape(nu.shape)
-    return jnp.where(col, 0.0, flat)
+    return jnp.where(valid, jnp.where(col, 0.0, flat), jnp.nan)
 
 
 def safe_sqrt(x):
