@@ -29,7 +29,7 @@ from ._cluster import ClusterError, _spin, check_cluster
 from ._engine import Engine
 from ._memory import check_size, path_for
 from ._thermo import Spectrum
-from ._units import R_GAS, UnitError, unit_factor
+from ._units import R_GAS, chi_unit, unit_factor
 
 
 class Cluster:
@@ -131,12 +131,7 @@ class Cluster:
         (SI, = 4 pi 1e-6 cgs), or chi*T in ``emu K/mol`` / ``m^3 K/mol``. Includes the
         additive terms present in ``params``. Powder average with anisotropy.
         """
-        try:
-            _, factor = unit_factor("susceptibility", units, where=self._where)
-            times_t = False
-        except UnitError:
-            _, factor = unit_factor("chiT", units, where=self._where)
-            times_t = True
+        _, factor, times_t = chi_unit(units, where=self._where)
         t = positive(T, "temperature T (K)", self._where)
         if field is not None and not isinstance(field, jax.core.Tracer) and np.all(field == 0):
             field = None

@@ -123,3 +123,17 @@ def unit_factor(family: str, unit: str, *, where: str = "") -> tuple[str, float]
         if key == _normalise(name) or key in aliases:
             return name, factor
     raise UnitError(f"{where}unknown unit {unit!r} for {family}. Accepted: {', '.join(table)}.")
+
+
+def chi_unit(unit: str, *, where: str = "") -> tuple[str, float, bool]:
+    """``(name, factor, times_T)`` for a susceptibility unit (chi) or a chi*T unit."""
+    for family, times_t in (("susceptibility", False), ("chiT", True)):
+        try:
+            name, factor = unit_factor(family, unit)
+            return name, factor, times_t
+        except UnitError:
+            pass
+    raise UnitError(
+        f"{where}unknown unit {unit!r} for susceptibility. Accepted: "
+        f"{', '.join(_UNITS['susceptibility'])} (chi) or {', '.join(_UNITS['chiT'])} (chi*T)."
+    )
