@@ -115,7 +115,7 @@ def train_step(spec: _Spec, state: TrainState, target, data: Samples,
     (loss, u_d), grads = jax.value_and_grad(loss_fn, has_aux=True)(state.params)
     updates, opt_state = spec.optimizer.update(grads, state.opt_state, state.params)
     new_params = optax.apply_updates(state.params, updates)
-    gnorm = optax.global_norm(grads)
+    gnorm = jnp.sqrt(sum(jnp.sum(g * g) for g in jax.tree.leaves(grads)))
     finite = jnp.isfinite(loss) & jnp.isfinite(gnorm)
     keep = lambda new, old: jnp.where(finite, new, old)  # noqa: E731
     params = jax.tree.map(keep, new_params, state.params)
