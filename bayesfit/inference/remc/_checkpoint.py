@@ -22,6 +22,8 @@ import signal
 import threading
 from pathlib import Path
 
+import jax
+import jax.numpy as jnp
 import numpy as np
 
 from ...errors import BayesfitError
@@ -30,11 +32,28 @@ from ...results._atomic import write_atomic
 _SEP = "::"
 
 
+def _prior_probe(problem) -> list:
+    """The priors, by behaviour: log prior at fixed points and prior draws from a fixed key
+    (a distribution's ``repr`` holds a memory address and its attributes change as lazy
+    properties are cached, so neither can identify it)."""
+    dim = problem.dim
+    probe = np.linspace(-1.5, 1.5, 4)[:, None] + np.linspace(0.0, 0.3, max(dim, 1))[None, :dim]
+
+    @jax.jit
+    def values(z):
+        lp = jax.vmap(problem.log_prior_z)(z)
+        draws = problem.sample_prior_z(jax.random.PRNGKey(12345), 3)
+        return jnp.concatenate([jnp.ravel(lp), jnp.ravel(draws)])
+
+    return np.round(np.asarray(values(jnp.asarray(probe))), 8).tolist()
+
+
 def fingerprint(problem, options: dict, chains: int, draws: int, warmup: int, key) -> str:
     """A hash of everything that determines the sampled numbers."""
     h = hashlib.sha256()
     spec = {
-        "free": {k: repr(v) for k, v in problem.free.items()},
+        "free": {k: type(v).__name__ for k, v in problem.free.items()},
+        "prior": _prior_probe(problem),
         "fixed": problem.fixed,
         "datasets": [(d.name, d.n) for d in problem.datasets],
         "options": options,

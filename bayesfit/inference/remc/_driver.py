@@ -89,9 +89,16 @@ class Runner:
         self._chunk = jax.jit(chunk_fn)
         init = lambda z0, b, ls, sc: _sampler.init(  # noqa: E731
             z0, b, ls, sc, self.log_prior_fn, self.loglik_fn)
-        self._init = jax.jit(jax.vmap(init))
+        self._init = jax.vmap(init)
+        self._start = jax.jit(self._initial_state)
 
     # -- starting state ---------------------------------------------------------------
+    def _initial_state(self, stage_key):
+        """Run keys and starting states of all runs (one compiled function)."""
+        k_init, k_steps = jax.random.split(stage_key)
+        run_keys = jax.vmap(lambda r: jax.random.fold_in(k_steps, r))(jnp.arange(self.R))
+        return run_keys, self.initial_state(k_init)
+
     def initial_state(self, key):
         p, K, R = self.problem, self.K, self.R
         flat = p.sample_prior_z(key, R * K)
@@ -112,9 +119,7 @@ class Runner:
         if stage in ckpt.done:
             return LadderRun(**ckpt.done[stage])
         stage_key = jax.random.fold_in(key, zlib.crc32(stage.encode()) & 0x7FFFFFFF)
-        k_init, k_steps = jax.random.split(stage_key)
-        run_keys = jax.vmap(lambda r: jax.random.fold_in(k_steps, r))(jnp.arange(self.R))
-        states = self.initial_state(k_init)
+        run_keys, states = self._start(stage_key)
         leaves, treedef = jax.tree_util.tree_flatten(states)
         K, R, N, W, dim = self.K, self.R, self.N, self.W, self.problem.dim
         total = W + N

@@ -1,0 +1,97 @@
+"""Noise levels by minimising the Bayesian free energy, against the conjugate model where
+``F(sigma) = -log N(y; 0, sigma^2 I + s0^2 X X^T)`` is known exactly."""
+
+from __future__ import annotations
+
+import jax.numpy as jnp
+import numpy as np
+import numpyro.distributions as dist
+import pytest
+from scipy.optimize import minimize, minimize_scalar
+from scipy.stats import multivariate_normal
+
+import bayesfit
+
+from .helpers import make_linear_gaussian
+
+
+def test_single_dataset_free_energy_curve_and_sigma_hat():
+    lg = make_linear_gaussian(n=100, sigma=0.3, seed=4, known=False)
+    res = bayesfit.fit(lg.problem, bayesfit.REMC(noise="free_energy"), chains=4, draws=2000,
+                       warmup=500, seed=2, progress=False)
+    noise = res.tree["noise"].to_dataset()
+    s_hat = float(noise["sigma_hat_data"])
+    assert abs(s_hat / lg.sigma - 1) < 0.10  # the generating sigma, within 10 %
+    exact_min = minimize_scalar(lambda s: -lg.log_evidence(s), bounds=(0.1, 1.0),
+                                method="bounded").x
+    assert abs(s_hat / exact_min - 1) < 0.02  # the minimum of the exact F
+    assert float(noise["sigma_hat_err_data"]) < 0.02 * s_hat
+    F, err = noise["free_energy_data"], noise["free_energy_err_data"]
+    sig = F["sigma_data"].values
+    assert sig[np.argmin(F.values)] == pytest.approx(s_hat, rel=0.03)
+    for s in (0.8 * s_hat, s_hat, 1.3 * s_hat, 2.5 * s_hat):
+        i = int(np.argmin(np.abs(sig - s)))
+        exact = -lg.log_evidence(sig[i])
+        assert abs(F.values[i] - exact) < 3 * err.values[i] + 0.05, (sig[i], F.values[i], exact)
+    # the result is the posterior at sigma_hat, of the problem with sigma fixed there
+    assert res.problem.fixed["sigma_data"] == pytest.approx(s_hat)
+    assert "sigma_data" not in res.parameter_names
+    mean, cov = lg.posterior(s_hat)
+    draws = np.stack([res.draws(k) for k in "abc"], axis=1)
+    assert np.all(np.abs(draws.mean(0) - mean) < 5 * np.sqrt(np.diag(cov) / 1000))
+    # its evidence is -F(sigma_hat)
+    assert abs(res.log_evidence - lg.log_evidence(s_hat)) < 3 * res.log_evidence_err + 0.02
+
+
+def _lin3(prm, X):
+    return X @ jnp.stack([prm["a"], prm["b"], prm["c"]])
+
+
+def test_several_datasets_coordinate_wise():
+    rng = np.random.default_rng(7)
+    theta = np.array([0.5, -1.0, 2.0])
+    sig = {"lo": 0.2, "hi": 1.0, "ref": 0.5}
+    xs = {k: rng.normal(size=(60, 3)) for k in sig}
+    ys = {k: xs[k] @ theta + s * rng.normal(size=60) for k, s in sig.items()}
+    datasets = [bayesfit.Dataset(xs[k], ys[k], model=_lin3, name=k,
+                                 sigma=sig[k] if k == "ref" else None) for k in sig]
+    problem = bayesfit.Problem({k: dist.Normal(0, 10.0) for k in "abc"}, datasets)
+    res = bayesfit.fit(problem, bayesfit.REMC(noise="free_energy"), chains=4, draws=1500,
+                       warmup=500, seed=0, progress=False, predictive=False)
+    noise = res.tree["noise"].to_dataset()
+    X = np.concatenate([xs[k] for k in sig])
+    Y = np.concatenate([ys[k] for k in sig])
+
+    def exact_F(s_lo, s_hi):
+        d = np.concatenate([np.full(60, s_lo**2), np.full(60, s_hi**2), np.full(60, 0.25)])
+        return -multivariate_normal(np.zeros(180), np.diag(d) + 100.0 * X @ X.T).logpdf(Y)
+
+    opt = minimize(lambda p: exact_F(*np.exp(p)), np.log([0.3, 0.8]), method="Nelder-Mead",
+                   options={"xatol": 1e-6, "fatol": 1e-8})
+    s_exact = np.exp(opt.x)
+    s_hat = np.array([float(noise["sigma_hat_lo"]), float(noise["sigma_hat_hi"])])
+    np.testing.assert_allclose(s_hat, s_exact, rtol=0.04)
+    np.testing.assert_allclose(s_hat, [0.2, 1.0], rtol=0.2)
+    assert noise.attrs["scheme"] == "coordinate-wise"
+    assert res.problem.fixed["sigma_lo"] == pytest.approx(s_hat[0])
+    # calibrated slices through sigma_hat agree with the exact joint free energy
+    F = noise["free_energy_lo"]
+    for s in (0.8 * s_hat[0], s_hat[0], 1.5 * s_hat[0]):
+        i = int(np.argmin(np.abs(F["sigma_lo"].values - s)))
+        exact = exact_F(F["sigma_lo"].values[i], s_hat[1])
+        assert abs(F.values[i] - exact) < 0.3, (s, F.values[i], exact)
+
+
+def test_free_and_free_energy_differ_with_few_points():
+    """With n points and p = 3 nearly flat-prior coefficients, marginalising sigma (Jeffreys
+    prior, noise='free') widens the coefficients by sqrt((n-p)/(n-p-2)) over the plug-in
+    sigma_hat (noise='free_energy', sigma_hat^2 = RSS/(n-p)): 1.29 at n = 8, 1.01 at 100."""
+    lg = make_linear_gaussian(n=8, sigma=0.3, seed=1, known=False)
+    kw = dict(chains=4, draws=3000, warmup=500, seed=0, progress=False, predictive=False)
+    free = bayesfit.fit(lg.problem, bayesfit.REMC(noise="free"), **kw)
+    fe = bayesfit.fit(lg.problem, bayesfit.REMC(noise="free_energy"), **kw)
+    ratio = np.mean([free.draws(k).std() / fe.draws(k).std() for k in "abc"])
+    assert ratio == pytest.approx(np.sqrt(5 / 3), rel=0.1)
+    assert "sigma_data" in free.parameter_names and "sigma_data" not in fe.parameter_names
+    # the evidence with sigma marginalised is lower than at the free-energy minimum
+    assert free.log_evidence < fe.log_evidence
