@@ -20,8 +20,11 @@ from .inference import fit as fit  # noqa: E402
 from .inference import register_method as register_method  # noqa: E402
 from .kernels import register_kernel as register_kernel  # noqa: E402
 from .results import Result as Result  # noqa: E402
+from .results import compare as compare  # noqa: E402
 from .results import load as load  # noqa: E402
 from .results import plot_dataset as plot_dataset  # noqa: E402
+from .results import plot_free_energy as plot_free_energy  # noqa: E402
+from .results import plot_ladder as plot_ladder  # noqa: E402
 from .results import plot_pair as plot_pair  # noqa: E402
 from .results import plot_prediction as plot_prediction  # noqa: E402
 from .results import plot_trace as plot_trace  # noqa: E402
