@@ -25,3 +25,15 @@ def linear_fit(linear_gaussian, tmp_path_factory):
     path = tmp_path_factory.mktemp("remc") / "linear.nc"
     res.save(path)
     return SimpleNamespace(result=res, path=path)
+
+
+@pytest.fixture(scope="session")
+def noise_data():
+    return make_linear_gaussian(n=100, sigma=0.3, seed=4, known=False)
+
+
+@pytest.fixture(scope="session")
+def noise_fit(noise_data):
+    """REMC with the noise level at the minimum of the free energy (100 points)."""
+    return bayesfit.fit(noise_data.problem, bayesfit.REMC(noise="free_energy"), chains=4,
+                        draws=2000, warmup=500, seed=2, progress=False)

@@ -15,10 +15,8 @@ import bayesfit
 from .helpers import make_linear_gaussian
 
 
-def test_single_dataset_free_energy_curve_and_sigma_hat():
-    lg = make_linear_gaussian(n=100, sigma=0.3, seed=4, known=False)
-    res = bayesfit.fit(lg.problem, bayesfit.REMC(noise="free_energy"), chains=4, draws=2000,
-                       warmup=500, seed=2, progress=False)
+def test_single_dataset_free_energy_curve_and_sigma_hat(noise_fit, noise_data):
+    lg, res = noise_data, noise_fit
     noise = res.tree["noise"].to_dataset()
     s_hat = float(noise["sigma_hat_data"])
     assert abs(s_hat / lg.sigma - 1) < 0.10  # the generating sigma, within 10 %
