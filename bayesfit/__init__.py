@@ -3,7 +3,11 @@
 float64 is switched on at import: physics kernels need it.
 """
 
-import jax as _jax
+from ._threads import limit_blas_threads as _limit_blas_threads
+
+_limit_blas_threads()
+
+import jax as _jax  # noqa: E402
 
 _jax.config.update("jax_enable_x64", True)
 
