@@ -135,7 +135,9 @@ class REMC:
         skip = {"checkpoint", "checkpoint_every", "resume", "chunk"}
         return {k: v for k, v in dataclasses.asdict(self).items() if k not in skip}
 
-    def _finish(self, run: LadderRun, *, groups: dict, note: str, problem=None) -> Draws:
+    @staticmethod
+    def _evidence(run: LadderRun):
+        """TI and stepping-stone estimates, with warnings when they or the ladder look bad."""
         ti = thermodynamic_integration(run.betas, run.u)
         ss = stepping_stone(run.betas, run.u)
         comb = math.hypot(ti.err, ss.err)
@@ -149,6 +151,11 @@ class REMC:
                 "REMC: some runs made no round trip between b = 0 and b = 1 after warm-up; "
                 "the ladder may not mix: use more replicas, more warm-up or more draws.",
                 RuntimeWarning, stacklevel=3)
+        return ti, ss
+
+    def _finish(self, run: LadderRun, evidence, *, groups: dict, note: str,
+                problem=None) -> Draws:
+        ti, ss = evidence
         rhat = float(np.max(az.rhat(run.z, chain_axis=0, draw_axis=1))) \
             if run.z.shape[0] > 1 and run.z.shape[1] > 3 else float("nan")
         groups = {"ladder": ladder_group(run, move=self.move, rhat_max=rhat),
@@ -174,9 +181,10 @@ class REMC:
         D = len(problem.datasets)
         path = Path(jnp.zeros(D), jnp.ones(D), jnp.zeros(()), jnp.asarray(True))
         run = runner.run("posterior", key, path, ckpt, progress)
-        return self._finish(run, groups={}, note="log p(data | model), noise levels "
-                            + ("marginalised with their priors" if self.noise == "free"
-                               else "known"))
+        unknown = any(d.sigma is None and d.noise_name in problem.free for d in problem.datasets)
+        note = "log p(data | model), noise levels " + (
+            "marginalised with their priors" if unknown else "known")
+        return self._finish(run, self._evidence(run), groups={}, note=note)
 
     # -- free-energy noise estimation -------------------------------------------------------
     def _free_energy(self, problem, unknown, chains, draws, warmup, key, progress, ckpt):
@@ -209,11 +217,11 @@ class REMC:
         run = runner.run("posterior", key, path, ckpt, progress)
         note = ("log p(data | model, sigma = sigma_hat): noise levels at the free-energy "
                 "minimum (type-II maximum likelihood), not marginalised")
-        tmp = self._finish(run, groups={}, note=note)
-        log_z = float(tmp.groups["evidence"]["log_evidence"])
-        noise = noise_group(est, sigma_map, log_z, ray=ray if len(names) > 1 else None)
+        evidence = self._evidence(run)
+        noise = noise_group(est, sigma_map, evidence[1].value,
+                            ray=ray if len(names) > 1 else None)
         hat = with_noise_fixed(problem, est.sigma_hat)
-        out = self._finish(run, groups={"noise": noise}, note=note, problem=hat)
+        out = self._finish(run, evidence, groups={"noise": noise}, note=note, problem=hat)
         attrs = out.attrs | {f"sigma_hat_{k[len('sigma_'):]}": v for k, v in est.sigma_hat.items()}
         return out._replace(attrs=attrs)
 

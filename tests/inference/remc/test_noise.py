@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import logging
+
+import jax
 import jax.numpy as jnp
 import numpy as np
 import numpyro.distributions as dist
@@ -45,7 +48,7 @@ def _lin3(prm, X):
     return X @ jnp.stack([prm["a"], prm["b"], prm["c"]])
 
 
-def test_several_datasets_coordinate_wise():
+def test_several_datasets_coordinate_wise(caplog):
     rng = np.random.default_rng(7)
     theta = np.array([0.5, -1.0, 2.0])
     sig = {"lo": 0.2, "hi": 1.0, "ref": 0.5}
@@ -54,8 +57,12 @@ def test_several_datasets_coordinate_wise():
     datasets = [bayesfit.Dataset(xs[k], ys[k], model=_lin3, name=k,
                                  sigma=sig[k] if k == "ref" else None) for k in sig]
     problem = bayesfit.Problem({k: dist.Normal(0, 10.0) for k in "abc"}, datasets)
-    res = bayesfit.fit(problem, bayesfit.REMC(noise="free_energy"), chains=4, draws=1500,
-                       warmup=500, seed=0, progress=False, predictive=False)
+    with caplog.at_level(logging.WARNING), jax.log_compiles():
+        res = bayesfit.fit(problem, bayesfit.REMC(noise="free_energy"), chains=4, draws=1500,
+                           warmup=500, seed=0, progress=False, predictive=False)
+    # ray + two coordinate ladders + the final run: one compiled chunk for all stages
+    compiled = [r for r in caplog.messages if r.startswith("Finished XLA compilation of")]
+    assert sum("chunk_fn" in m for m in compiled) == 1
     noise = res.tree["noise"].to_dataset()
     X = np.concatenate([xs[k] for k in sig])
     Y = np.concatenate([ys[k] for k in sig])
