@@ -9,9 +9,9 @@ fields, Gaussian with known noise, for a J1-J2 ring (+J, parameters J1, J2, g) o
   difference gradient (n_params + 1 evaluations);
 * ``scipy blocked``: a careful user: ``eigvalsh`` of every S^z block once, Zeeman as a
   shift, forward differences;
-* ``quspin``: QuSpin's ``spin_basis_general`` per S^z sector, ``hamiltonian(...)
-  .eigvalsh()`` built from the parameter values, Zeeman as a shift, forward differences
-  (spin-1/2 clusters only);
+* ``quspin``: QuSpin's ``spin_basis_general`` per S^z sector, one ``hamiltonian`` per bond
+  class built once, summed with the parameter values and ``.eigvalsh()``-ed per call,
+  Zeeman as a shift, forward differences (spin-1/2 clusters only);
 * ``bayesfit``: ``jax.jit(jax.value_and_grad(loglike))``, after compilation;
 * ``bayesfit vmap``: the batched path, ``jit(vmap(value_and_grad))`` over 32 parameter
   sets, time per set (the GPU-ready path; CPU timing here).
@@ -32,6 +32,7 @@ import jax.numpy as jnp
 import numpy as np
 import scipy.linalg as sla
 import scipy.sparse as sp
+from threadpoolctl import threadpool_limits
 
 import bayesfit  # noqa: F401  (float64)
 from bayesfit.spin import Cluster
@@ -140,32 +141,38 @@ def loglike_blocked(model, p, data):
 
 
 class QuSpinModel:
+    """QuSpin: one ``hamiltonian`` per bond class and S^z sector, built once, then summed."""
+
     def __init__(self, n, bonds):
         from quspin.basis import spin_basis_general
-
-        self.bases = [(nup, spin_basis_general(n, Nup=nup, pauli=False)) for nup in range(n + 1)]
-        self.bonds, self.n = bonds, n
-
-    def levels(self, p):
         from quspin.operators import hamiltonian
 
+        self.names, self.sectors = list(bonds), []
+        for nup in range(n + 1):
+            basis = spin_basis_general(n, Nup=nup, pauli=False)
+            ops = []
+            for name in self.names:
+                lst = [[1.0, i, j] for i, j in bonds[name]]
+                static = [["xx", lst], ["yy", lst], ["zz", lst]]
+                ops.append(
+                    hamiltonian(
+                        static,
+                        [],
+                        basis=basis,
+                        dtype=np.float64,
+                        check_symm=False,
+                        check_herm=False,
+                        check_pcon=False,
+                    )
+                )
+            self.sectors.append((nup - n / 2, ops))
+
+    def levels(self, p):
         e, m = [], []
-        for nup, basis in self.bases:
-            static = []
-            for name, pairs in self.bonds.items():
-                lst = [[p[name], i, j] for i, j in pairs]
-                static += [["xx", lst], ["yy", lst], ["zz", lst]]
-            h = hamiltonian(
-                static,
-                [],
-                basis=basis,
-                dtype=np.float64,
-                check_symm=False,
-                check_herm=False,
-                check_pcon=False,
-            )
-            e.append(h.eigvalsh() if basis.Ns > 1 else np.real(h.toarray()).ravel())
-            m.append(np.full(e[-1].size, nup - self.n / 2))
+        for mz, ops in self.sectors:
+            h = sum((p[n] * op for n, op in zip(self.names, ops, strict=True)), start=0 * ops[0])
+            e.append(h.eigvalsh() if h.Ns > 1 else np.real(h.toarray()).ravel())
+            m.append(np.full(e[-1].size, mz))
         return np.concatenate(e), np.concatenate(m)
 
 
@@ -291,7 +298,15 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", type=int, nargs="*", default=[4, 6, 8, 10, 12, 14])
     ap.add_argument("--quick", action="store_true", help="sizes 4 and 8 only")
+    ap.add_argument(
+        "--blas-threads",
+        type=int,
+        default=1,
+        help="OpenBLAS threads for every method (default 1: on a busy machine "
+        "each hand-off of a small eigh to the pool can stall ~20 ms)",
+    )
     args = ap.parse_args()
+    threadpool_limits(limits=args.blas_threads, user_api="blas")
     sizes = [4, 8] if args.quick else args.sizes
     cases = [(f"{n} x S=1/2 ring", [0.5] * n, ring_bonds(n), True) for n in sizes]
     cases.append(("6-site ring S=1/2,1", [0.5, 1] * 3, ring_bonds(6), False))
