@@ -315,8 +315,9 @@ def main():
         f"(chi x {T_CHI.size} T, M x {T_M.size} T x {B_M.size} B)"
     )
     print(
-        f"# jax {jax.__version__}, {jax.devices()[0].platform}, "
-        f"{os.cpu_count()} CPU cores; '~' = extrapolated from one diagonalisation"
+        f"# jax {jax.__version__}, {jax.devices()[0].platform}, {os.cpu_count()} CPU cores, "
+        f"BLAS threads {args.blas_threads}, load average {os.getloadavg()[0]:.1f}; "
+        "'~' = extrapolated from one diagonalisation"
     )
     head = (
         "case",
