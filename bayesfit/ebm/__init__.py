@@ -26,6 +26,7 @@ from ._rbm import RBMParams as RBMParams
 from ._samples import Samples as Samples
 from ._train import FitResult as FitResult
 from ._train import StepInfo as StepInfo
+from ._train import TrainSpec as TrainSpec
 from ._train import TrainState as TrainState
 from ._train import fit as fit
 from ._train import train_init as train_init

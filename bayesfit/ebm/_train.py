@@ -77,22 +77,34 @@ class FitResult(NamedTuple):
 
 
 @dataclass(frozen=True)
-class _Spec:
+class TrainSpec:
+    """Static description of a training run for the pure kernel
+    :func:`train_init` / :func:`train_step` (hashable; pass it as a static argument).
+
+    Attributes:
+        rbm: the architecture.
+        objectives: tuple of objective objects (``train_step`` picks one by index).
+        sampler: model-expectation option object (``PCD(...)``, ``Exact()``).
+        optimizer: an optax transformation.
+        init_scale: sd of the initial couplings.
+    """
+
     rbm: RBM
     objectives: tuple
     sampler: Any
     optimizer: optax.GradientTransformation
-    init_scale: float
+    init_scale: float = 0.01
 
 
-def train_init(spec: _Spec, key: Array, data: Samples) -> TrainState:
+def train_init(spec: TrainSpec, key: Array, data: Samples) -> TrainState:
+    """Initial parameters, optimiser state and sampler state of one run."""
     kp, ks, kr = jax.random.split(key, 3)
     params = spec.rbm.init(kp, spec.init_scale)
     return TrainState(params=params, opt_state=spec.optimizer.init(params),
                       sampler_state=spec.sampler.init_state(ks, spec.rbm, data), key=kr)
 
 
-def train_step(spec: _Spec, state: TrainState, target, data: Samples,
+def train_step(spec: TrainSpec, state: TrainState, target, data: Samples,
                log_p_data: Array, objective: Array | int = 0) -> tuple[TrainState, StepInfo]:
     """One update: advance the model sampler, differentiate the surrogate, apply optax.
 
@@ -128,7 +140,7 @@ def train_step(spec: _Spec, state: TrainState, target, data: Samples,
 
 
 @eqx.filter_jit
-def _fit(spec: _Spec, target, data: Samples, keys: Array, steps: int, record_every: int,
+def _fit(spec: TrainSpec, target, data: Samples, keys: Array, steps: int, record_every: int,
          monitor: Callable | None):
     log_p_data = target.log_unnormalised(data.x)
 
@@ -211,9 +223,10 @@ def fit(rbm: RBM, target, data, objective, *, key: Array, seeds: int = 1,
             f"fit: steps ({steps}) must be positive and a multiple of record_every "
             f"({record_every})."
         )
-    spec = _Spec(rbm=rbm, objectives=objectives, sampler=PCD() if sampler is None else sampler,
-                 optimizer=_default_adam() if optimizer is None else optimizer,
-                 init_scale=float(init_scale))
+    spec = TrainSpec(rbm=rbm, objectives=objectives,
+                     sampler=PCD() if sampler is None else sampler,
+                     optimizer=_default_adam() if optimizer is None else optimizer,
+                     init_scale=float(init_scale))
     data = Samples(jnp.asarray(data.x, jnp.float64), jnp.asarray(data.w, jnp.float64))
     keys = jax.random.split(key, seeds)
     return _fit(spec, target, data, keys, int(steps), record_every, monitor)

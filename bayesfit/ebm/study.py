@@ -27,7 +27,7 @@ import pandas as pd
 
 from ._rbm import RBM
 from ._samples import Samples
-from ._states import index_to_spins
+from ._states import index_to_spins, sample_indices
 from ._train import fit
 from .compare import compare_methods, gap_summary, plot_comparison, save_tree
 from .metrics import evaluate_exact, exact_reference, stability
@@ -91,7 +91,7 @@ def run_study(cfg: StudyConfig, log=None) -> pd.DataFrame:
             t0 = time.perf_counter()
             ref = exact_reference(target)
             key = jax.random.fold_in(jax.random.key(cfg.key), 1000 * ti + n)
-            idx = jax.random.categorical(key, ref.enumeration.log_p, shape=(cfg.n_data,))
+            idx = sample_indices(key, ref.enumeration.log_p, cfg.n_data)
             data = Samples.uniform(index_to_spins(idx, n))
             log(f"[{tname} n={n}] enumerated + data in {time.perf_counter() - t0:.1f}s; "
                 f"{int(np.sum(np.asarray(ref.basins.p_mass) >= 0.01))} modes")
@@ -230,8 +230,11 @@ def main(argv=None) -> int:
     else:
         t_cmp = 0.0
     total = time.perf_counter() - t_start
+    cpu = time.process_time()
+    load = os.getloadavg()[1] if hasattr(os, "getloadavg") else float("nan")
     text.append(f"\nWall time: training + exact metrics {t_train:.0f} s, Bayesian comparison "
-                f"{t_cmp:.0f} s, total {total:.0f} s ({os.cpu_count()} CPU cores).\n")
+                f"{t_cmp:.0f} s, total {total:.0f} s; CPU time of this process {cpu:.0f} s "
+                f"({os.cpu_count()} CPU cores, 5-min load average at the end {load:.1f}).\n")
     md = "\n".join(text)
     print(md)
     with open(os.path.join(a.out, "table.md"), "w") as f:

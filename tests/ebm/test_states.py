@@ -40,3 +40,17 @@ def test_refusal_states_memory_and_what_to_do():
     assert "2**30" in msg and "GiB" in msg and "AIS" in msg
     assert isinstance(err.value, bayesfit.BayesfitError)
     assert enumeration_bytes(20) > 2**20 * 8
+
+
+def test_sample_indices_follow_the_distribution():
+    import jax
+
+    from bayesfit.ebm._states import sample_indices
+
+    p = np.array([0.5, 0.0, 0.2, 0.3])
+    with np.errstate(divide="ignore"):
+        idx = np.asarray(sample_indices(jax.random.key(0), jnp.log(jnp.asarray(p)) + 3.0,
+                                        100_000))
+    freq = np.bincount(idx, minlength=4) / idx.size
+    assert freq[1] == 0.0
+    np.testing.assert_allclose(freq, p, atol=0.01)

@@ -70,6 +70,9 @@ def evaluate_exact(rbm: RBM, params: RBMParams, ref: ExactReference, *,
     return {k: np.array([r[k] for r in rows]) for k in rows[0]}
 
 
+_gibbs_jit = jax.jit(gibbs, static_argnums=(1, 4))
+
+
 def evaluate_sampled(rbm: RBM, params: RBMParams, target, x_heldout: Array, key: Array, *,
                      log_Z_p: float, chains: int = 2000, sweeps: int = 1000,
                      ais_steps: int = 2000, min_mass: float = 0.01,
@@ -88,7 +91,7 @@ def evaluate_sampled(rbm: RBM, params: RBMParams, target, x_heldout: Array, key:
     for i, p in enumerate(_seeds(params)):
         kq, ka, kg = jax.random.split(jax.random.fold_in(key, i), 3)
         x0 = jax.random.rademacher(kq, (chains, rbm.n_visible), dtype=jnp.float64)
-        x_q = jax.jit(gibbs, static_argnums=(1, 4))(kg, rbm, p, x0, sweeps)
+        x_q = _gibbs_jit(kg, rbm, p, x0, sweeps)
         if rbm.n_hidden <= 20:
             log_Z_q = rbm.log_Z(p, "hidden")
         else:

@@ -11,7 +11,7 @@ from jax import Array
 
 from .._rbm import RBM, RBMParams
 from .._samples import Samples
-from .._states import DEFAULT_MAX_BYTES, check_enumerable, index_to_spins
+from .._states import DEFAULT_MAX_BYTES, check_enumerable, index_to_spins, sample_indices
 
 
 class ExactState(NamedTuple):
@@ -34,7 +34,7 @@ class Exact:
 
     def sample_target(self, target, key: Array, num: int) -> Array:
         enum = target.enumerate(max_bytes=self.max_bytes)
-        idx = jax.random.categorical(key, enum.log_p, shape=(num,))
+        idx = sample_indices(key, enum.log_p, num)
         return index_to_spins(idx, target.n)
 
     # model-sampler protocol used by fit()

@@ -30,8 +30,7 @@ def gibbs(key: Array, rbm: RBM, params: RBMParams, s: Array, k: int) -> Array:
     All uniforms of the ``k`` sweeps are drawn in one float32 call (one random number
     per unit per sweep), which is several times faster on CPU than ``k`` calls; the
     float32 resolution (2**-24) of the acceptance thresholds is far below Monte Carlo
-    error. Pass a key made with ``jax.random.key(seed, impl="rbg")`` for a faster
-    generator still.
+    error. (``rbg`` keys are slower here under ``vmap`` on CPU; keep threefry keys.)
     """
     m = rbm.n_hidden
     u = jax.random.uniform(key, (k,) + s.shape[:-1] + (m + rbm.n_visible,), jnp.float32)
