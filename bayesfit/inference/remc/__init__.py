@@ -6,6 +6,6 @@ exports are the pure pieces it is built from, for use in other samplers and test
 
 from ._evidence import stepping_stone as stepping_stone
 from ._evidence import thermodynamic_integration as thermodynamic_integration
+from ._free_energy import with_noise_fixed as with_noise_fixed
 from ._method import REMC as REMC
-from ._method import with_noise_fixed as with_noise_fixed
 from ._noise import free_energy as free_energy

@@ -18,22 +18,18 @@ import arviz as az
 import jax.numpy as jnp
 import numpy as np
 
-from ...core import Problem
 from ...errors import BayesfitError
-from .._optimize import maximize
 from .._output import Draws
 from ._checkpoint import Checkpoint, fingerprint
 from ._driver import LadderRun, Runner, cached_runner
 from ._evidence import stepping_stone, thermodynamic_integration
+from ._free_energy import NoiseState, estimate_noise, map_noise_levels, with_noise_fixed
 from ._groups import evidence_group, ladder_group
-from ._noise import noise_curve
 from ._noise_group import noise_group
 from ._sampler import Path
 
-_LOG_2PI = math.log(2.0 * math.pi)
 _MOVES = ("hmc", "rwm")
 _NOISE = ("free", "free_energy")
-_RETRIES = 3  # reference noise level divided by 4 each time the minimum is at sigma_0
 
 
 def _check(cond: bool, msg: str) -> None:
@@ -186,35 +182,19 @@ class REMC:
             "marginalised with their priors" if unknown else "known")
         return self._finish(run, self._evidence(run), groups={}, note=note)
 
-    # -- free-energy noise estimation -------------------------------------------------------
+    # -- free-energy noise estimation (see _free_energy.py) ------------------------------
     def _free_energy(self, problem, unknown, chains, draws, warmup, key, progress, ckpt):
         names = [d.noise_name for d in unknown]
-        sigma_map = self._sigma_map(problem, names, key, ckpt)
+        sigma_map = map_noise_levels(problem, names, key, ckpt)
         sigma_ref = {k: self.noise_ref * s for k, s in sigma_map.items()}
-        ref = with_noise_fixed(problem, sigma_ref)
-        runner = self._runner(ref, chains, draws, warmup)
-        est = _NoiseState(problem.datasets, names, sigma_ref)
-
-        # 1) all unknown noise levels together along the ray sigma_d = sigma0_d / sqrt(b)
-        curve, s0 = self._noise_stage(runner, est, names, "noise-ray", est.sigma_ref, key,
-                                      ckpt, progress)
-        for k in names:
-            est.sigma_hat[k] = s0[k] / math.sqrt(curve.b_hat)
-            est.record(k, curve, s0, exact=not est.has_known)
-        ray = (curve, s0)
-        # 2) coordinate-wise sweeps, one dataset tempered, the others at their estimates
-        if len(names) > 1:
-            for sweep in range(self.noise_sweeps):
-                for k in names:
-                    start = {k: self.noise_ref * est.sigma_hat[k]}
-                    curve, s0 = self._noise_stage(runner, est, [k], f"noise-{k}-{sweep}",
-                                                  start, key, ckpt, progress)
-                    est.sigma_hat[k] = s0[k] / math.sqrt(curve.b_hat)
-                    est.record(k, curve, s0, exact=False)
-        # 3) the posterior and the evidence at sigma_hat
+        runner = self._runner(with_noise_fixed(problem, sigma_ref), chains, draws, warmup)
+        est = NoiseState(problem.datasets, names, sigma_ref)
+        ray = estimate_noise(runner, est, key, ckpt, progress, noise_ref=self.noise_ref,
+                             sweeps=self.noise_sweeps)
+        # the posterior and the evidence at sigma_hat
         a_hat = {k: (est.sigma_ref[k] / est.sigma_hat[k]) ** 2 for k in names}
-        path = est.path(offset={}, direction=a_hat, temper_known=True)
-        run = runner.run("posterior", key, path, ckpt, progress)
+        run = runner.run("posterior", key, est.path(offset={}, direction=a_hat,
+                                                    temper_known=True), ckpt, progress)
         note = ("log p(data | model, sigma = sigma_hat): noise levels at the free-energy "
                 "minimum (type-II maximum likelihood), not marginalised")
         evidence = self._evidence(run)
@@ -224,96 +204,3 @@ class REMC:
         out = self._finish(run, evidence, groups={"noise": noise}, note=note, problem=hat)
         attrs = out.attrs | {f"sigma_hat_{k[len('sigma_'):]}": v for k, v in est.sigma_hat.items()}
         return out._replace(attrs=attrs)
-
-    def _sigma_map(self, problem, names, key, ckpt) -> dict[str, float]:
-        if "map" in ckpt.done:
-            vals = ckpt.done["map"]["sigma"]
-        else:
-            start = problem.sample_prior_z(key, 8)
-            opt = maximize(problem.log_density_z, start)
-            p = problem.constrain(opt.z)
-            vals = np.array([float(p[k]) for k in names])
-            _check(bool(np.all(np.isfinite(vals)) and np.all(vals > 0)),
-                   "REMC(noise='free_energy'): the MAP search found no finite noise level; "
-                   "check the priors and the model, or use noise='free'.")
-            ckpt.save_done("map", {"sigma": vals})
-        return dict(zip(names, map(float, vals), strict=True))
-
-    def _noise_stage(self, runner, est, tempered, stage, start, key, ckpt, progress):
-        """One noise ladder over the datasets ``tempered`` from ``sigma_0 = start``;
-        retried with ``sigma_0 / 4`` while the minimum lies at ``sigma_0``."""
-        for attempt in range(_RETRIES + 1):
-            s0 = {k: start[k] / 4.0**attempt for k in tempered}
-            a0 = {k: (est.sigma_ref[k] / s0[k]) ** 2 for k in tempered}
-            others = {k: (est.sigma_ref[k] / est.sigma_hat[k]) ** 2
-                      for k in est.names if k not in tempered}
-            path = est.path(offset=others, direction=a0, temper_known=False)
-            run = runner.run(f"{stage}-{attempt}", key, path, ckpt, progress)
-            n = sum(est.n[k] for k in tempered)
-            C = sum(est.C(k, s0[k]) for k in tempered)
-            curve = noise_curve(run.betas, run.u, n, C)
-            if not (curve.at_edge and curve.b_hat >= 1.0):
-                break
-        else:
-            raise BayesfitError(
-                f"REMC(noise='free_energy'): the free energy of {tempered} still decreases "
-                f"towards small noise levels after {_RETRIES} smaller references; the model "
-                "may interpolate the data. Use noise='free' or give the noise level.")
-        if curve.at_edge:
-            warnings.warn(f"REMC: the free-energy minimum of {tempered} lies at the edge of "
-                          "the ladder; use more replicas.", RuntimeWarning, stacklevel=3)
-        return curve, s0
-
-
-class _NoiseState:
-    """Bookkeeping of the free-energy noise estimation (references, estimates, curves)."""
-
-    def __init__(self, datasets, names, sigma_ref):
-        self.datasets = datasets
-        self.names = names
-        self.sigma_ref = dict(sigma_ref)
-        self.sigma_hat = dict(sigma_ref)
-        by_name = {d.noise_name: d for d in datasets}
-        self.n = {k: by_name[k].n for k in names}
-        self.index = {d.noise_name: i for i, d in enumerate(datasets)}
-        self.has_known = any(d.noise_name not in names for d in datasets)
-        self.curves: dict[str, tuple] = {}
-
-    def C(self, k, s0) -> float:
-        return self.n[k] * math.log(s0) + 0.5 * self.n[k] * _LOG_2PI
-
-    def shift(self, k, a) -> float:
-        """``log L(sigma_ref / sqrt(a)) - a log L(sigma_ref)`` (a constant in theta)."""
-        return -(1.0 - a) * self.C(k, self.sigma_ref[k]) + 0.5 * self.n[k] * math.log(a)
-
-    def path(self, *, offset: dict, direction: dict, temper_known: bool) -> Path:
-        """Weights on the log likelihoods at ``sigma_ref``: ``offset`` (fixed) and
-        ``direction`` (tempered) for the estimated noise levels; datasets with known noise
-        are tempered too (``temper_known``, a plain power posterior) or kept at weight 1.
-        ``b = 0`` is exactly the prior when nothing keeps a fixed positive weight."""
-        D = len(self.datasets)
-        off, dr = np.zeros(D), np.zeros(D)
-        for i, d in enumerate(self.datasets):
-            if d.noise_name not in self.names:
-                (dr if temper_known else off)[i] = 1.0
-        for k, a in offset.items():
-            off[self.index[k]] = a
-        for k, a in direction.items():
-            dr[self.index[k]] = a
-        shift = sum(self.shift(k, a) for k, a in direction.items())
-        exact = not np.any(off > 0)
-        return Path(jnp.asarray(off), jnp.asarray(dr), jnp.asarray(shift), jnp.asarray(exact))
-
-    def record(self, k, curve, s0, *, exact: bool) -> None:
-        self.curves[k] = (curve, s0[k], exact)
-
-
-def with_noise_fixed(problem, sigma: dict[str, float]) -> Problem:
-    """``problem`` with the noise levels ``sigma`` (``{"sigma_<dataset>": value}``) fixed,
-    built with the public :class:`Problem` API (same free-parameter order otherwise)."""
-    params = {k: v for k, v in problem.free.items() if k not in sigma}
-    params.update(problem.fixed)
-    params.update({k: float(v) for k, v in sigma.items()})
-    init = {k: v for k, v in problem.init.items() if k not in sigma}
-    return Problem(params, problem.datasets, units=problem.units, init=init or None,
-                   name=problem.name)
