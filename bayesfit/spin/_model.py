@@ -51,6 +51,14 @@ class Cluster:
         powder_points: Gauss-Legendre nodes in cos(theta) for the powder magnetisation.
         max_memory_gib: refuse clusters whose estimated memory exceeds this.
         where: prefix for error messages (a model file name).
+
+    Parameter dicts (plain string keys; values may be traced, batched or differentiated):
+    the coupling names and ``D`` names (in ``energy_unit``, sign per ``convention``), the g
+    names (dimensionless), and optionally ``chi0`` (emu/mol), ``rho_imp`` (impurity spins
+    per formula unit), ``theta_imp`` and ``theta`` (K), ``zJ`` (``energy_unit``) and
+    ``g_imp``; see :mod:`bayesfit.spin._additive`. Results are per mole of formula units.
+    Reference for conventions and units: ``shared/specs/spin-clusters.md``; for the
+    molecular-magnetism formulas, Kahn, *Molecular Magnetism* (VCH 1993).
     """
 
     def __init__(
@@ -79,7 +87,13 @@ class Cluster:
             where=where,
         )
         self._where = f"{where}: " if where else ""
-        self._imp_two_s = _spin(impurity_spin, -1, self._where)
+        try:
+            self._imp_two_s = _spin(impurity_spin, 0, "")
+        except ClusterError:
+            raise ClusterError(
+                f"{self._where}impurity_spin = {impurity_spin!r} must be a positive "
+                "half-integer (0.5 for Cu(II) impurities)."
+            ) from None
         if not isinstance(powder_points, int) or powder_points < 1:
             raise ClusterError(
                 f"{self._where}powder_points must be a positive integer, got {powder_points!r}."
