@@ -102,8 +102,11 @@ def magnetization(params, moment_cl, b, t, g_mean, prefactor, to_k, imp_two_s):
     m = moment_cl(b)
     if "zJ" in params:
         kappa = mean_field_lambda(params, g_mean, prefactor, to_k) * MU_B_MOLAR_CGS * TESLA_PER_OE
-        for _ in range(_NEWTON_STEPS):
+
+        def newton(_, m):
             val, slope = jax.jvp(moment_cl, (b + kappa * m,), (jnp.ones_like(b),))
-            m = m - (m - val) / (1.0 - kappa * slope)
+            return m - (m - val) / (1.0 - kappa * slope)
+
+        m = jax.lax.fori_loop(0, _NEWTON_STEPS, newton, m)
     m = m + impurity_moment(params, g_mean, imp_two_s, b, t)
     return m + params.get("chi0", 0.0) * (b / TESLA_PER_OE) / MU_B_MOLAR_CGS
