@@ -46,3 +46,15 @@ from .targets import BernoulliMixture as BernoulliMixture
 from .targets import CurieWeiss as CurieWeiss
 from .targets import CustomTarget as CustomTarget
 from .targets import Ising2D as Ising2D
+
+_LAZY = {"compare_methods": "compare", "gap_summary": "compare", "save_tree": "compare",
+         "plot_comparison": "compare"}
+
+
+def __getattr__(name):
+    # the comparison layer imports NumPyro, pandas and ArviZ: load it on first use only
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,6 +13,9 @@ def test_public_names():
         assert hasattr(ebm, name), name
     for sub in ("targets", "samplers", "objectives", "metrics"):
         assert hasattr(ebm, sub)
+    from bayesfit.ebm.compare import compare_methods
+
+    assert ebm.compare_methods is compare_methods  # lazily re-exported
 
 
 def test_errors_are_bayesfit_errors():

@@ -27,7 +27,10 @@ class Exact:
     current ``q``, so objectives see exact model expectations (no sampling error).
 
     Args:
-        max_bytes: memory budget of the enumeration; larger problems are refused.
+        max_bytes: memory budget of the enumeration; larger problems are refused. For
+            training the budget is checked per run: ``fit`` over R objectives x seeds
+            holds R copies of the ``2**n x (n + m)`` tables, so keep ``n`` small (the
+            study uses PCD and enumerates only for the metrics).
     """
 
     max_bytes: int = DEFAULT_MAX_BYTES
