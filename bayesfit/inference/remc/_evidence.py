@@ -22,9 +22,12 @@ Both estimators use the draws ``u`` of the integrand at every rung of the ladder
   ``log Z = sum_k log E_{b_k}[exp((b_{k+1} - b_k) u)]``, each ratio a log-mean-exp over the
   draws of rung k; unbiased in the ratio, no discretisation error.
 
-Monte Carlo errors come from *blocks*: every independent run is cut into batches so that
-there are at least :data:`MIN_BLOCKS` blocks; the error is the standard deviation of the
-block estimates over ``sqrt(#blocks)`` (batch means across independent runs).
+Monte Carlo errors come from *blocks*: with 4 or more independent runs a block is a run;
+with fewer, every run is cut into batches so that there are at least :data:`MIN_BLOCKS`
+blocks. Runs are the honest unit: every run adapts its own ladder, and that variation is
+invisible to batches within a run (batches are a fallback that can be optimistic). The
+error is the standard deviation of the block estimates over ``sqrt(#blocks)``, times the
+Student-t factor ``t_{n-1}(0.841)`` so that ``+-err`` stays a 68 % interval with few blocks.
 All values are in nats.
 """
 
@@ -35,6 +38,7 @@ from typing import NamedTuple
 
 import numpy as np
 from scipy.special import logsumexp
+from scipy.stats import t as student_t
 
 MIN_BLOCKS = 8
 
@@ -49,8 +53,12 @@ class Estimate(NamedTuple):
     per_run: np.ndarray
 
 
+MIN_RUNS = 4
+
+
 def batches_per_run(runs: int, min_blocks: int = MIN_BLOCKS) -> int:
-    return max(1, math.ceil(min_blocks / runs))
+    """1 (a block is a run) with :data:`MIN_RUNS` runs or more, else enough batches."""
+    return 1 if runs >= MIN_RUNS else max(1, math.ceil(min_blocks / runs))
 
 
 def blocks(u, runs: int):
@@ -126,9 +134,14 @@ def _block_betas(betas, runs, n_blocks):
     return np.repeat(betas, n_blocks // runs, axis=0)
 
 
-def _mc_err(per_block):
-    n = per_block.shape[0]
-    return float(np.std(per_block, ddof=1) / np.sqrt(n)) if n > 1 else float("nan")
+def block_error(per_block, axis: int = 0):
+    """Standard error of the mean of block estimates, Student-t corrected (68 %)."""
+    n = per_block.shape[axis]
+    if n < 2:
+        return np.full(np.delete(per_block.shape, axis), np.nan) if per_block.ndim > 1 \
+            else float("nan")
+    se = np.std(per_block, axis=axis, ddof=1) / np.sqrt(n) * student_t.ppf(0.8413, n - 1)
+    return se if per_block.ndim > 1 else float(se)
 
 
 def thermodynamic_integration(betas, u) -> Estimate:
@@ -141,7 +154,7 @@ def thermodynamic_integration(betas, u) -> Estimate:
     ub = blocks(u, betas.shape[0])
     bb = _block_betas(betas, betas.shape[0], ub.shape[0])
     per_block = first_interval(bb, ub) + ti_log(bb, *moments(ub))
-    mc = _mc_err(per_block)
+    mc = block_error(per_block)
     return Estimate(float(runs.mean()), float(np.hypot(mc, disc)), mc, disc, runs)
 
 
@@ -151,7 +164,7 @@ def stepping_stone(betas, u) -> Estimate:
     runs = stepping_stone_runs(betas, u)
     ub = blocks(u, betas.shape[0])
     per_block = stepping_stone_runs(_block_betas(betas, betas.shape[0], ub.shape[0]), ub)
-    mc = _mc_err(per_block)
+    mc = block_error(per_block)
     return Estimate(float(runs.mean()), mc, mc, 0.0, runs)
 
 

@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._evidence import blocks, cumulative_ti
+from ._evidence import block_error, blocks, cumulative_ti
 
 GRID = 241
 
@@ -76,8 +76,7 @@ def noise_curve(betas, u, n: float, C: float, grid: int = GRID) -> NoiseCurve:
     per_block = np.stack([free_energy(betas[j // nb], ub[j], n, C, b)
                           for j in range(ub.shape[0])])
     F = per_run.mean(axis=0)
-    nblk = per_block.shape[0]
-    F_err = per_block.std(axis=0, ddof=1) / np.sqrt(nblk) if nblk > 1 else np.zeros_like(F)
+    F_err = block_error(per_block) if per_block.shape[0] > 1 else np.zeros_like(F)
     i = int(np.nanargmin(F))
     return NoiseCurve(b, F, F_err, _argmin_refined(b, F),
                       np.array([_argmin_refined(b, f) for f in per_block]),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from ._evidence import block_error
+
 
 def _at(curve, b):
     """``F`` of ``curve`` at ``b`` (interpolated in ``log b``)."""
@@ -37,7 +39,7 @@ def noise_group(est, sigma_map: dict, log_z: float, ray=None) -> xr.Dataset:
         data[f"free_energy_err_{d}"] = xr.DataArray(curve.F_err, dims=[coord],
                                                     coords={coord: sig})
         blocks = s0 / np.sqrt(curve.b_hat_blocks)
-        err = float(np.std(blocks, ddof=1) / np.sqrt(len(blocks))) if len(blocks) > 1 else 0.0
+        err = block_error(blocks) if len(blocks) > 1 else 0.0
         data[f"sigma_hat_{d}"] = xr.DataArray(float(est.sigma_hat[k]))
         data[f"sigma_hat_err_{d}"] = xr.DataArray(err)
         data[f"sigma_ref_{d}"] = xr.DataArray(float(s0))

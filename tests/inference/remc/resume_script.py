@@ -25,15 +25,16 @@ def main(mode, ckpt, out):
     problem = bayesfit.Problem(
         {"A": dist.Uniform(0, 5), "tau": dist.LogNormal(0, 1), "c": dist.Normal(0, 1)},
         bayesfit.Dataset(x, y, model=model))
-    kw = dict(chains=4, draws=4000, warmup=400, seed=11, progress=False, predictive=False)
+    kw = dict(chains=2, draws=3000, warmup=200, seed=11, progress=False, predictive=False)
     if mode == "run":
-        bayesfit.fit(problem, bayesfit.REMC(checkpoint=ckpt, checkpoint_every=100, chunk=50),
+        bayesfit.fit(problem, bayesfit.REMC(replicas=8, checkpoint=ckpt, checkpoint_every=100, chunk=50),
                      **kw)
         return
-    resumed = bayesfit.fit(problem, bayesfit.REMC(checkpoint=ckpt, checkpoint_every=100,
-                                                  chunk=50, resume=True), **kw)
-    fresh = bayesfit.fit(problem, bayesfit.REMC(chunk=50), **kw)
-    again = bayesfit.fit(problem, bayesfit.REMC(checkpoint=ckpt, resume=True, chunk=50), **kw)
+    resumed = bayesfit.fit(problem, bayesfit.REMC(replicas=8, checkpoint=ckpt,
+                                                  checkpoint_every=100, chunk=50, resume=True), **kw)
+    fresh = bayesfit.fit(problem, bayesfit.REMC(replicas=8, chunk=50), **kw)
+    again = bayesfit.fit(problem, bayesfit.REMC(replicas=8, checkpoint=ckpt, resume=True,
+                                                chunk=50), **kw)
     np.savez(out, **{f"{name}_{k}": r.posterior[k].values
                      for name, r in (("resumed", resumed), ("fresh", fresh), ("again", again))
                      for k in ("A", "tau", "c", "sigma_data")},

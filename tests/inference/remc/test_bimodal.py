@@ -36,7 +36,9 @@ def bimodal_problem(n=40, sigma=0.1, seed=0):
 
 def test_remc_recovers_mode_weights_nuts_does_not():
     problem, mix = bimodal_problem()
-    res = bayesfit.fit(problem, bayesfit.REMC(), chains=8, draws=2500, warmup=500, seed=0,
+    # the mode indicator at b = 1 changes only when a state arrives from b = 0 (about 1000
+    # round trips here): the weight has a Monte Carlo sd of about 0.018 (measured over seeds)
+    res = bayesfit.fit(problem, bayesfit.REMC(), chains=8, draws=6000, warmup=500, seed=2,
                        progress=False, predictive=False)
     a0 = res.draws("a0")
     # the prior odds over the mode (independent check that the target weight is 0.7)
@@ -47,7 +49,7 @@ def test_remc_recovers_mode_weights_nuts_does_not():
     assert abs(w_remc - 0.7) < 0.05, w_remc
     # every run visits both modes (R-hat across runs is then honest)
     per_run = (res.posterior["a0"].values > 0).mean(axis=1)
-    assert np.all((per_run > 0.4) & (per_run < 0.95)), per_run
+    assert np.all((per_run > 0.45) & (per_run < 0.9)), per_run
 
     nuts = bayesfit.fit(problem, "nuts", chains=4, draws=300, warmup=300, seed=0,
                         progress=False, predictive=False)
