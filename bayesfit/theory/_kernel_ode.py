@@ -8,6 +8,7 @@ Model file::
     schedule = "constant"  # or "linear", "tanh" (beta(t) = beta tanh(gamma t))
     # any parameter source: rho, eta, tau, beta, gamma, lam (default 0), log_m0,
     # Q0, E0 (default 1), R0 (0), D0 (1); a number fixes it, a string names a parameter
+    # rtol = 1e-6, atol = 1e-8, max_steps = 8192: ODE solver controls
 
     [[datasets]]
     x = "t"                # time in SGD steps / N (>= 0)
@@ -93,7 +94,7 @@ class LinearVAEODEKernel:
         default = "direct" if self.M == 1 else "log_cholesky"
         coords = choice(settings, "coords", ("direct", "log_cholesky"), default, where=where)
         self.coords = vae.Direct() if coords == "direct" else vae.LogCholesky()
-        rtol, atol = settings.get("rtol", 1e-7), settings.get("atol", 1e-9)
+        rtol, atol = settings.get("rtol", 1e-6), settings.get("atol", 1e-8)
         if not all(isinstance(v, float | int) and v > 0 for v in (rtol, atol)):
             raise ModelFileError(f"{where}: rtol and atol must be positive numbers.")
         self.controller = diffrax.PIDController(rtol=float(rtol), atol=float(atol))

@@ -38,6 +38,18 @@ def _field(t, y, args):
 # new parameter values (which travel in ``args``) do not recompile.
 _TERM = diffrax.ODETerm(_field)
 
+BLOW_UP = 1e6
+
+
+def _diverged(t, y, args, **kwargs):
+    """Stop as soon as the state leaves any physical range (SGD unstable at this tau):
+    a sampler's wild proposal then costs a few steps instead of the step limit."""
+    big = [jnp.any(~(jnp.abs(a) < BLOW_UP)) for a in jax.tree_util.tree_leaves(y)]
+    return jnp.any(jnp.stack(big))
+
+
+_EVENT = diffrax.Event(_diverged)
+
 
 def default_coords(M: int):
     """:class:`Direct` for one latent, :class:`LogCholesky` (PSD-safe) for M >= 2."""
@@ -81,7 +93,8 @@ def solve_overlaps(
         :class:`Direct` or :class:`LogCholesky`; default :func:`default_coords`.
     solver, stepsize_controller, max_steps:
         diffrax options (default Tsit5 with PID control at rtol 1e-7, atol 1e-9). A solve
-        that fails (step limit reached, non-finite state) returns NaN overlaps.
+        that fails (step limit reached, or a coordinate beyond 1e6: SGD diverges at this
+        learning rate) returns NaN overlaps.
     """
     if not isinstance(schedule, Schedule):
         schedule = Constant(schedule)
@@ -108,9 +121,10 @@ def solve_overlaps(
         saveat=diffrax.SaveAt(ts=ts),
         stepsize_controller=stepsize_controller,
         max_steps=max_steps,
+        event=_EVENT,
         throw=False,
     )
-    # A failed solve (step limit, non-finite state: e.g. a sampler's wild proposal) gives
+    # A failed solve (step limit, divergence: e.g. a sampler's wild proposal) gives
     # NaN overlaps, which a likelihood turns into a rejected proposal, instead of an
     # exception that would stop the sampler.
     ok = sol.result == diffrax.RESULTS.successful

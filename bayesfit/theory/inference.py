@@ -1,0 +1,287 @@
+"""Python-level inference helpers for the learning-theory use cases.
+
+1. :func:`fit_learning_curves`: rho, eta and the effective learning rate tau from logged
+   learning curves (epsilon_g(t) or KL(t)) of several runs, each with its own initial
+   overlap (a nuisance); reports the posterior of beta_PC (``predictions`` group).
+2. :func:`fit_dataset_sizes`: rho, eta and lam from final errors or rate-distortion
+   points at several dataset sizes; :func:`beta_c_band` gives the posterior band of the
+   collapse boundary beta_c(alpha).
+3. :func:`fit_game_supports`: the aspect ratio of random matrix games from the support
+   fractions (and/or values) of their solutions.
+
+Each ``*_problem`` function builds the :class:`bayesfit.Problem` (to fit it any way you
+like); each ``fit_*`` runs :func:`bayesfit.fit` on it and attaches the kernel's
+predictions to the result. Priors are NumPyro distributions; the defaults are broad.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import numpyro.distributions as dist
+
+from ..core import Dataset, Problem
+from ..inference import NUTS, fit, maximize
+from ..results import predict
+from . import vae
+from ._kernel_game import MatrixGameKernel
+from ._kernel_ode import LinearVAEODEKernel
+from ._kernel_replica import LinearVAEReplicaKernel
+
+
+@dataclass(frozen=True)
+class Curve:
+    """One logged learning curve of online SGD.
+
+    ``t``: times (SGD steps / N); ``y``: the observable at ``t``; ``beta``: final KL
+    weight; ``name``: identifier (names the nuisance ``log_m0_<name>`` and the noise
+    ``sigma_<name>``); ``observable``: eps_g | kl | recon | loss; ``N``: input dimension;
+    ``schedule`` / ``gamma``: constant, linear or tanh annealing at rate gamma;
+    ``sigma``: known noise (default: estimated).
+    """
+
+    t: Any
+    y: Any
+    beta: float
+    name: str
+    observable: str = "eps_g"
+    N: int = 1000
+    schedule: str = "constant"
+    gamma: float | None = None
+    sigma: Any = None
+
+
+def curves_problem(
+    curves: Sequence[Curve],
+    *,
+    tau_nominal: float | None = None,
+    priors: Mapping[str, Any] | None = None,
+    lam: float | str = 0.0,
+    M: int = 1,
+    max_steps: int = 4096,
+) -> tuple[Problem, LinearVAEODEKernel]:
+    """The learning-curve problem and its kernel.
+
+    Free by default: rho, eta ~ LogNormal(0, 1) (data scaled to O(1) variance), the
+    effective learning rate tau ~ LogNormal(log tau_nominal, 1) (the nominal learning
+    rate of the runs; LogUniform(1e-3, 0.5) without it) and one log_m0_<name> per run,
+    Normal(-log(N)/2, 2) (a random init has |m0| ~ N^-1/2). ``priors`` replaces or adds
+    any of them. ``max_steps`` bounds each ODE solve: proposals whose dynamics would need
+    more (near the SGD stability limit) are rejected.
+    """
+    kernel = LinearVAEODEKernel(
+        {"lam": lam, "M": M, "max_steps": max_steps}, where="fit_learning_curves"
+    )
+    tau_prior = (
+        dist.LogUniform(1e-3, 0.5)
+        if tau_nominal is None
+        else dist.LogNormal(float(np.log(tau_nominal)), 1.0)
+    )
+    params: dict[str, Any] = {
+        "rho": dist.LogNormal(0.0, 1.0),
+        "eta": dist.LogNormal(0.0, 1.0),
+        "tau": tau_prior,
+    }
+    datasets = []
+    for c in curves:
+        opts = {
+            "observable": c.observable,
+            "beta": float(c.beta),
+            "N": c.N,
+            "schedule": c.schedule,
+            "log_m0": f"log_m0_{c.name}",
+        }
+        if c.gamma is not None:
+            opts["gamma"] = float(c.gamma)
+        params[f"log_m0_{c.name}"] = dist.Normal(-0.5 * np.log(c.N), 2.0)
+        model = kernel.dataset_model(opts, where=f"curve {c.name!r}")
+        datasets.append(
+            Dataset(
+                c.t,
+                c.y,
+                sigma=c.sigma,
+                model=model.fn,
+                name=c.name,
+                units={"x": "1", "y": model.y_units},
+            )
+        )
+    params.update(priors or {})
+    init = {"rho": 1.0, "eta": 1.0, "tau": 0.05 if tau_nominal is None else tau_nominal}
+    for c in curves:
+        init[f"log_m0_{c.name}"] = -0.5 * float(np.log(c.N))
+        if c.sigma is None:
+            init[f"sigma_{c.name}"] = 0.05 * float(np.std(c.y)) + 1e-6
+    init = {k: v for k, v in init.items() if k in params or k.startswith("sigma_")}
+    init = {k: v for k, v in init.items() if not isinstance(params.get(k), float)}
+    problem = Problem(params, datasets, init=init, name="linear VAE learning curves")
+    return problem, kernel
+
+
+def fd_laplace_covariance(log_density, z, *, h: float = 1e-4):
+    """Laplace covariance from a central-difference Hessian of the (reverse-mode)
+    gradient. ODE kernels differentiate through diffrax's reverse-only adjoint, so the
+    forward-over-reverse ``jax.hessian`` is unavailable (and would compile for minutes)."""
+    grad = jax.jit(jax.grad(log_density))
+    eye = jnp.eye(z.shape[0])
+    cols = [(grad(z + h * e) - grad(z - h * e)) / (2 * h) for e in eye]
+    H = jnp.stack(cols, axis=1)
+    return jnp.linalg.inv(-0.5 * (H + H.T))
+
+
+@dataclass(frozen=True)
+class OdeNUTS(NUTS):
+    """:class:`bayesfit.NUTS` for models that are only reverse-differentiable (the ODE
+    kernel): chains start around the MAP with the spread of
+    :func:`fd_laplace_covariance` instead of ``jax.hessian``."""
+
+    def initial_points(self, problem, key, chains: int):
+        k_start, k_jit = jax.random.split(key)
+        opt = maximize(problem.log_density_z, problem.sample_prior_z(k_start, self.restarts))
+        sd = jnp.sqrt(
+            jnp.clip(jnp.diag(fd_laplace_covariance(problem.log_density_z, opt.z)), 0.0, None)
+        )
+        sd = jnp.where(jnp.all(jnp.isfinite(sd)) & jnp.all(sd > 0), sd, 0.01)
+        eps = jax.random.normal(k_jit, (chains, problem.dim))
+        z0 = opt.z + self.init_spread * jnp.clip(eps, -2, 2) * sd
+        return z0.at[0].set(opt.z), opt
+
+
+# Start from the problem's data-informed initial values (one MAP search): multi-start
+# searches from prior draws spend most of their time in stiff, near-unstable corners of
+# the ODE's parameter space. Dense mass: tau and the plateau nuisances are correlated.
+DEFAULT_NUTS = OdeNUTS(restarts=1, dense_mass=True)
+
+
+def _fit_with_predictions(problem, kernel, method, fit_kwargs):
+    result = fit(problem, DEFAULT_NUTS if method is None else method, **fit_kwargs)
+    result.tree["predictions"] = predict(result, problem, kernel.predictions())
+    return result
+
+
+def fit_learning_curves(
+    curves: Sequence[Curve],
+    *,
+    tau_nominal: float | None = None,
+    priors=None,
+    lam=0.0,
+    M: int = 1,
+    method: Any = None,
+    **fit_kwargs,
+):
+    """Use case 1: fit :func:`curves_problem`; the result's ``predictions`` group holds
+    beta_pc, beta_opt and eps_g_star(beta). ``fit_kwargs`` go to :func:`bayesfit.fit`."""
+    problem, kernel = curves_problem(curves, tau_nominal=tau_nominal, priors=priors, lam=lam, M=M)
+    return _fit_with_predictions(problem, kernel, method, fit_kwargs)
+
+
+def beta_pc_posterior(result) -> np.ndarray:
+    """Posterior draws of the collapse threshold beta_PC (from the predictions group)."""
+    return np.asarray(result.tree["predictions"]["beta_pc"].values).ravel()
+
+
+@dataclass(frozen=True)
+class SizeSeries:
+    """Final-state measurements versus dataset size at one beta.
+
+    ``alpha``: n/N; ``y``: the observable (eps_g | rate_test | distortion_test |
+    rate_train | distortion_train | q | m | nu ...); ``beta``: KL weight; ``name``: id;
+    ``sigma``: known noise (default estimated; inflate it near alpha_c).
+    """
+
+    alpha: Any
+    y: Any
+    beta: float
+    name: str
+    observable: str = "eps_g"
+    sigma: Any = None
+
+
+def sizes_problem(
+    series: Sequence[SizeSeries], *, priors: Mapping[str, Any] | None = None
+) -> tuple[Problem, LinearVAEReplicaKernel]:
+    """The dataset-size problem: rho, eta, lam free (log-uniform on [0.05, 20], [0.05, 20],
+    [1e-3, 20]); lam is the weight decay of the summed objective."""
+    kernel = LinearVAEReplicaKernel({}, where="fit_dataset_sizes")
+    params: dict[str, Any] = {
+        "rho": dist.LogUniform(0.05, 20.0),
+        "eta": dist.LogUniform(0.05, 20.0),
+        "lam": dist.LogUniform(1e-3, 20.0),
+    }
+    datasets = []
+    for s in series:
+        model = kernel.dataset_model(
+            {"observable": s.observable, "beta": float(s.beta)}, where=f"series {s.name!r}"
+        )
+        datasets.append(
+            Dataset(
+                s.alpha,
+                s.y,
+                sigma=s.sigma,
+                model=model.fn,
+                name=s.name,
+                units={"x": "1", "y": model.y_units},
+            )
+        )
+    params.update(priors or {})
+    return Problem(params, datasets, name="linear VAE versus dataset size"), kernel
+
+
+def fit_dataset_sizes(
+    series: Sequence[SizeSeries], *, priors=None, method: Any = None, **fit_kwargs
+):
+    """Use case 2: fit :func:`sizes_problem`; predictions include beta_c(alpha)."""
+    problem, kernel = sizes_problem(series, priors=priors)
+    return _fit_with_predictions(problem, kernel, method, fit_kwargs)
+
+
+def beta_c_band(result, alpha, *, prob: float = 0.95, max_draws: int = 400) -> dict:
+    """Posterior median and equal-tailed ``prob`` band of beta_c at ``alpha`` (array)."""
+    rho, eta, lam = (np.asarray(result.draws(k)) for k in ("rho", "eta", "lam"))
+    idx = np.unique(np.linspace(0, rho.size - 1, min(rho.size, max_draws)).astype(int))
+    f = jax.jit(jax.vmap(lambda r, e, l: vae.beta_c(jnp.asarray(alpha, jnp.float64), r, e, l)))
+    vals = np.asarray(f(rho[idx], eta[idx], lam[idx]))
+    q = (1 - prob) / 2
+    return {
+        "median": np.median(vals, 0),
+        "lower": np.quantile(vals, q, 0),
+        "upper": np.quantile(vals, 1 - q, 0),
+    }
+
+
+def games_problem(
+    *, rho_x=None, rho_y=None, value=None, game: str = "simplex", prior: Any = None
+) -> tuple[Problem, MatrixGameKernel]:
+    """Aspect ratio gamma (N/M for simplex games) from per-game support fractions
+    ``rho_x`` / ``rho_y`` and/or normalised values (arrays, one entry per game).
+    Prior default: LogUniform(0.05, 20)."""
+    kernel = MatrixGameKernel({"game": game}, where="fit_game_supports")
+    datasets = []
+    for name, y in (("rho_x", rho_x), ("rho_y", rho_y), ("value", value)):
+        if y is None:
+            continue
+        y = np.asarray(y, float)
+        model = kernel.dataset_model({"observable": name}, where=name)
+        datasets.append(
+            Dataset(
+                np.arange(y.size, dtype=float),
+                y,
+                model=model.fn,
+                name=f"games_{name}",
+                units={"x": "1", "y": "1"},
+            )
+        )
+    params = {"gamma": dist.LogUniform(0.05, 20.0) if prior is None else prior}
+    return Problem(params, datasets, name="random matrix games"), kernel
+
+
+def fit_game_supports(
+    *, rho_x=None, rho_y=None, value=None, prior=None, method: Any = None, **fit_kwargs
+):
+    """Use case 3: fit :func:`games_problem`."""
+    problem, kernel = games_problem(rho_x=rho_x, rho_y=rho_y, value=value, prior=prior)
+    return _fit_with_predictions(problem, kernel, method, fit_kwargs)
