@@ -127,7 +127,7 @@ for j, m in enumerate(names):
     ax.bar(np.arange(cov.total) + j * width, per_seed[m]["mode_q_over_p"][0], width=width,
            label=m)
 ax.axhline(0.5, ls="--", c="k", lw=1)
-ax.set_xticks(np.arange(cov.total) + 0.4, [f"{i + 1}\np={pm:.2f}" for i, pm in
+ax.set_xticks(np.arange(cov.total) + 0.4, [f"{i + 1}\\np={pm:.2f}" for i, pm in
                                              enumerate(cov.p_mass)])
 ax.set_xlabel("target mode (by decreasing p-mass)"); ax.set_ylabel("q-mass / p-mass")
 ax.set_title("mode coverage, seed 0"); ax.legend(fontsize=7, ncol=2)

@@ -22,7 +22,7 @@ def test_90_percent_intervals_cover_at_nominal_rate():
         # the noise prior must be the one the truth was drawn from for exact calibration
         p = bf.Problem({**priors, "sigma_d": dist.LogUniform(0.05, 1.0)},
                        [bf.Dataset(x, y, model=line, name="d")])
-        r = bf.fit(p, "nuts", chains=1, draws=400, warmup=200, seed=i, progress=False,
+        r = bf.fit(p, bf.NUTS(restarts=2), chains=1, draws=300, warmup=150, seed=i, progress=False,
                    predictive=False)
         for k in hits:
             lo, hi = np.quantile(r.draws(k), [0.05, 0.95])
