@@ -5,14 +5,14 @@ Compares, in one run and on the same data:
   * dynesty static nested sampling (the usual tool; NumPy likelihood),
   * a NumPy tempering loop, the baseline a user would write: a Python loop over steps and
     temperatures, RWM per replica (its own step-size adaptation), DEO swaps, stepping-stone
-    evidence; it uses bayesfit's adapted ladder and the same steps and moves as
+    evidence; it uses bayesfit's adapted ladder and the same runs, steps and moves as
     bayesfit REMC(move="rwm"), so the two differ mainly in the implementation.
 ``|dZ|`` is taken against importance sampling with a multivariate-t proposal fitted to the
 posterior draws (2e5 draws; unbiased, error ~0.002). Wall times include JAX compilation (a
 user runs a fit once); ``warm`` repeats the bayesfit run with the compiled code. ``t(0.1)``
 is the wall time scaled to an error of 0.1 nats (error ~ 1/sqrt(time); for bayesfit this
-also scales the compilation, which favours it less than it seems at short runs), and
-``ratio`` compares those; the last line compares measured wall times directly.
+also scales the compilation). The last lines compare measured wall times at two accuracy
+levels (about 0.1 and 0.05 nats), and bayesfit against the NumPy loop (same algorithm).
 
 Run: ``.venv/bin/python benchmarks/remc.py`` (``--quick`` for a smoke run).
 """
@@ -160,55 +160,52 @@ def main():
     args = ap.parse_args()
     q = args.quick
     x, y = data()
-    chains, draws, warmup, K = (2, 300, 200, 12) if q else (4, 2000, 500, 16)
-    rows = []
+    K, warmup = (12, 200) if q else (16, 500)
+    # two accuracy levels, about 0.1 and 0.05 nats: (label, runs, draws, dynesty nlive)
+    levels = [("~0.1", 2, 300, 100), ("~0.05", 4, 300, 400)] if q else \
+        [("~0.1", 8, 1000, 2000), ("~0.05", 8, 4000, 8000)]
+    rows, pairs = [], []
 
-    res, cold, warm = run_bayesfit(x, y, "hmc", chains, draws, warmup, K, 1)
-    rows.append(("bayesfit REMC (HMC)", res.log_evidence, res.log_evidence_err, cold, warm))
-    print(rows[-1], flush=True)
-    post = np.stack([res.draws(k) for k in NAMES], axis=1)
-    z_ref, e_ref = importance_reference(x, y, post)
-    short = max(draws // 4, 100)
-    res_s, cold_s, warm_s = run_bayesfit(x, y, "hmc", chains, short, warmup, K, 1)
-    rows.append((f"bayesfit REMC (HMC), draws={short}", res_s.log_evidence,
-                 res_s.log_evidence_err, cold_s, warm_s))
-    print(rows[-1], flush=True)
-    res_rwm, cold_r, warm_r = run_bayesfit(x, y, "rwm", chains, draws, warmup, K, 4)
-    rows.append(("bayesfit REMC (RWM x4)", res_rwm.log_evidence, res_rwm.log_evidence_err,
-                 cold_r, warm_r))
-    print(rows[-1], flush=True)
-    # the NumPy loop on bayesfit's adapted ladder, on fewer independent runs (it is slow);
-    # time and error are scaled to `chains` runs (time ~ runs, error ~ 1/sqrt(runs))
-    betas = res_rwm.tree["ladder"]["beta"].values
-    cn = 1 if q else 2
-    zn, en, tn = run_numpy_loop(x, y, betas[:cn], cn, draws, warmup, 4)
-    f = chains / cn
-    rows.append((f"NumPy tempering loop (RWM x4, {cn} runs x{f:.0f})", zn, en / np.sqrt(f),
-                 tn * f, float("nan")))
-    print(rows[-1], flush=True)
-    for nlive in (100, 400) if q else (500, 2000):
-        zd, ed, td = run_dynesty(x, y, nlive)
-        rows.append((f"dynesty (nlive={nlive})", zd, ed, td, float("nan")))
+    def add(name, z, e, t, w=float("nan")):
+        rows.append((name, z, e, t, w))
         print(rows[-1], flush=True)
 
-    base = rows[0][3] * (rows[0][2] / TARGET) ** 2
-    print(f"\nlog evidence of a 5-parameter peak model (n = {x.size}); |dZ| against "
-          f"importance sampling with a t proposal, 2e5 draws: {z_ref:.3f} +- {e_ref:.3f}")
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; chains={chains}, "
-          f"draws={draws}, warmup={warmup}, replicas={K}")
-    hdr = f"{'method':46s} {'log Z':>9s} {'err':>6s} {'|dZ|':>6s} {'wall s':>8s} " \
-          f"{'warm s':>7s} {'t(0.1) s':>9s} {'ratio':>6s}"
+    for label, chains, draws, nlive in levels:
+        res, cold, warm = run_bayesfit(x, y, "hmc", chains, draws, warmup, K, 1)
+        add(f"bayesfit REMC (HMC) {chains} runs x {draws}", res.log_evidence,
+            res.log_evidence_err, cold, warm)
+        i_b = len(rows) - 1
+        zd, ed, td = run_dynesty(x, y, nlive)
+        add(f"dynesty (nlive={nlive})", zd, ed, td)
+        pairs.append((label, i_b, len(rows) - 1))
+        if label == "~0.1":
+            post = np.stack([res.draws(k) for k in NAMES], axis=1)
+            z_ref, e_ref = importance_reference(x, y, post)
+            res_rwm, cold_r, warm_r = run_bayesfit(x, y, "rwm", chains, draws, warmup, K, 4)
+            add(f"bayesfit REMC (RWM x4) {chains} runs x {draws}", res_rwm.log_evidence,
+                res_rwm.log_evidence_err, cold_r, warm_r)
+            # the NumPy loop on bayesfit's adapted ladder, the same runs, steps and moves
+            betas = res_rwm.tree["ladder"]["beta"].values
+            zn, en, tn = run_numpy_loop(x, y, betas, chains, draws, warmup, 4)
+            add(f"NumPy tempering loop (RWM x4) {chains} runs x {draws}", zn, en, tn)
+            pairs.append(("same algorithm", len(rows) - 2, len(rows) - 1))
+
+    print(f"\nlog evidence of a 5-parameter peak model (n = {x.size}, replicas = {K}, warm-up "
+          f"{warmup}); |dZ| against importance sampling (t proposal, 2e5 draws): "
+          f"{z_ref:.3f} +- {e_ref:.3f}; load average {os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} CPUs")
+    hdr = f"{'method':44s} {'log Z':>8s} {'err':>6s} {'|dZ|':>6s} {'wall s':>7s} " \
+          f"{'warm s':>7s} {'t(0.1) s':>9s}"
     print(hdr)
     print("-" * len(hdr))
     for name, z, e, t, w in rows:
-        t01 = t * (e / TARGET) ** 2
-        print(f"{name:46s} {z:9.3f} {e:6.3f} {abs(z - z_ref):6.3f} {t:8.1f} {w:7.1f} "
-              f"{t01:9.2f} {t01 / base:6.1f}")
-    for i in (0, 1):
-        print(f"measured: {rows[i][0]}, cold, err {rows[i][2]:.3f}, {rows[i][3]:.1f} s; "
-              f"{rows[-1][0]}, err {rows[-1][2]:.3f}, {rows[-1][3]:.1f} s: dynesty takes "
-              f"{rows[-1][3] / rows[i][3]:.1f}x the wall time")
-    print("ratio = t(0.1) / t(0.1) of bayesfit REMC (HMC); > 1 means slower than bayesfit")
+        print(f"{name:44s} {z:8.3f} {e:6.3f} {abs(z - z_ref):6.3f} {t:7.1f} {w:7.1f} "
+              f"{t * (e / TARGET) ** 2:9.2f}")
+    print()
+    for label, i, j in pairs:
+        (ni, _, ei, ti, _), (nj, _, ej, tj, _) = rows[i], rows[j]
+        print(f"{label:>14s}: {nj} takes {tj / ti:5.1f}x the wall time of {ni} "
+              f"(errors {ej:.3f} vs {ei:.3f}; at equal error {tj * ej**2 / (ti * ei**2):.1f}x)")
 
 
 if __name__ == "__main__":

@@ -41,10 +41,12 @@ def _check(cond: bool, msg: str) -> None:
 class REMC:
     """Replica-exchange Monte Carlo on power posteriors ``prior * L**b``, ``0 <= b <= 1``.
 
-    Every independent run (one ArviZ chain; R-hat compares runs) holds ``replicas``
-    replicas on its own ladder; all replicas of all runs advance in one jitted, vmapped
-    step. The draws are those of the ``b = 1`` replica; the ladder also gives the log
-    evidence (result groups ``ladder`` and ``evidence``, :attr:`Result.log_evidence`).
+    Every independent run (``chains`` of :func:`bayesfit.fit`; one ArviZ chain each, so
+    R-hat compares runs) holds ``replicas`` replicas on its own ladder; all replicas of all
+    runs advance in one jitted, vmapped step. The draws are those of the ``b = 1`` replica;
+    the ladder also gives the log evidence in nats (result groups ``ladder`` and
+    ``evidence``, :attr:`Result.log_evidence`, stepping stone; TI beside it). Its error is
+    the spread of the runs: use 8 or more runs for an evidence you report.
 
     Parameters
     ----------

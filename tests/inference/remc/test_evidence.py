@@ -35,7 +35,7 @@ def test_conjugate_posterior_and_diagnostics(linear_fit, linear_gaussian):
     assert np.all(beta[:, 0] == 0) and np.all(beta[:, -1] == 1)
     assert np.all(np.diff(beta, axis=1) > 0)
     swap = lad["swap_acceptance"].values
-    assert swap.shape == (4, 15) and swap.min() > 0.3  # adapted towards equal acceptance
+    assert swap.shape == (8, 15) and swap.min() > 0.3  # adapted towards equal acceptance
     assert np.ptp(swap.mean(0)) < 0.25
     assert np.all(lad["round_trips"].values > 0)
     assert res.summary()["r_hat"].max() < 1.02
