@@ -76,21 +76,22 @@ def build_hmc(log_prior_fn, loglik_fn, leapfrog_steps: int, jitter: float = 0.2)
             return -tempered(lp, ll, weights), (lp, ll)
 
         grad = jax.value_and_grad(potential, has_aux=True)
-        (u0, _), g0 = grad(state.z)
         h = eps * jax.random.uniform(k_eps, minval=1.0 - jitter, maxval=1.0 + jitter)
         inv_mass = scale * scale
         p0 = jax.random.normal(k_mom, state.z.shape) / scale
 
-        def leapfrog(_, carry):
-            z, p, g, _u, _aux = carry
-            p = p - 0.5 * h * g
-            z = z + h * inv_mass * p
+        # leapfrog as L + 1 gradient evaluations at a single call site (one compiled copy
+        # of the model and its gradient): kick c_i h, drift d_i h with c = (1/2, 1, ..., 1,
+        # 1/2) and d = (1, ..., 1, 0); the potential at the start comes from step 0
+        def step(i, carry):
+            z, p, _u, _aux, u0 = carry
             (u, aux), g = grad(z)
-            p = p - 0.5 * h * g
-            return z, p, g, u, aux
+            p = p - jnp.where((i == 0) | (i == leapfrog_steps), 0.5, 1.0) * h * g
+            z = z + jnp.where(i == leapfrog_steps, 0.0, h) * inv_mass * p
+            return z, p, u, aux, jnp.where(i == 0, u, u0)
 
-        carry0 = (state.z, p0, g0, u0, (state.log_prior, state.loglik))
-        z1, p1, _, u1, (lp1, ll1) = jax.lax.fori_loop(0, leapfrog_steps, leapfrog, carry0)
+        carry0 = (state.z, p0, jnp.zeros(()), (state.log_prior, state.loglik), jnp.zeros(()))
+        z1, p1, u1, (lp1, ll1), u0 = jax.lax.fori_loop(0, leapfrog_steps + 1, step, carry0)
         kin = lambda p: 0.5 * jnp.sum(inv_mass * p * p)  # noqa: E731
         log_a = (u0 + kin(p0)) - (u1 + kin(p1))
         log_a = jnp.where(jnp.isfinite(log_a), log_a, -jnp.inf)

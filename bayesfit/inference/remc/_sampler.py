@@ -128,6 +128,8 @@ def build_kernel(log_prior_fn, loglik_fn, prior_draw_fn, *, move: str, leapfrog_
             keys = jax.random.split(k, weights.shape[0])
             return jax.vmap(kernel)(keys, reps, weights, eps, s.scale)
 
+        if moves_per_step == 1:
+            return one(s.replicas, key)
         reps, acc = jax.lax.scan(one, s.replicas, jax.random.split(key, moves_per_step))
         return reps, jnp.mean(acc, axis=0)
 
