@@ -39,6 +39,10 @@ def run(args) -> int:
     table = compare(dict(zip(_unique(names), paths, strict=True)))
     table = table.sort_values(_SORT[args.sort], ascending=False, na_position="last")
     print(table.to_string(float_format=lambda v: f"{v:.3f}", na_rep="-"))
+    noise = set(table.loc[table["log_evidence"].notna(), "noise"])
+    if "free_energy" in noise and len(noise) > 1:
+        print("(noise levels were treated differently: 'free_energy' evidences are "
+              "p(data | sigma_hat), not marginalised over sigma; compare like with like)")
     if table["log_evidence"].isna().all():
         print("(no log evidence in these results: fit with method 'remc' to get it)")
     if table["elpd_loo"].isna().any():

@@ -7,6 +7,11 @@ PSIS-LOO (Vehtari, Gelman & Gabry 2017, Stat. Comput. 27, 1413) is computed by A
 (``arviz.loo``) from the ``log_likelihood`` group (``bayesfit fit --log-likelihood``), the
 pointwise values of all datasets concatenated; ``elpd_diff`` and its standard error are
 taken pointwise against the best model when the models were fitted to the same points.
+
+With ``REMC(noise="free_energy")`` the evidence is ``p(data | sigma_hat)`` (noise levels at
+the free-energy minimum), which is larger than the evidence with the noise levels
+marginalised (``noise="free"``) by the Occam factor of the noise prior: compare models
+whose noise was treated alike (column ``noise``).
 """
 
 from __future__ import annotations
@@ -118,7 +123,7 @@ def compare(results_or_paths: Sequence | Mapping) -> pd.DataFrame:
         df.loc[best, "log_bf_err"] = 0.0
     else:
         df["log_bf"] = df["log_bf_err"] = np.nan
-    df["rank_evidence"] = ev.rank(ascending=False, method="min")
+    df["rank_evidence"] = ev.rank(ascending=False, method="min").astype("Int64")
     df["elpd_diff"] = df["elpd_diff_se"] = np.nan
     if pointwise:
         best = df["elpd_loo"].idxmax()
@@ -127,7 +132,7 @@ def compare(results_or_paths: Sequence | Mapping) -> pd.DataFrame:
                 d = e - pointwise[best]
                 df.loc[name, "elpd_diff"] = float(d.sum())
                 df.loc[name, "elpd_diff_se"] = float(math.sqrt(d.size * np.var(d)))
-    df["rank_loo"] = df["elpd_loo"].rank(ascending=False, method="min")
+    df["rank_loo"] = df["elpd_loo"].rank(ascending=False, method="min").astype("Int64")
     df = df[COLUMNS].sort_values(["log_evidence", "elpd_loo"], ascending=False,
                                  na_position="last")
     df.index.name = "model"

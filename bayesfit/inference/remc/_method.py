@@ -182,7 +182,8 @@ class REMC:
         unknown = any(d.sigma is None and d.noise_name in problem.free for d in problem.datasets)
         note = "log p(data | model), noise levels " + (
             "marginalised with their priors" if unknown else "known")
-        return self._finish(run, self._evidence(run), groups={}, note=note)
+        out = self._finish(run, self._evidence(run), groups={}, note=note)
+        return out._replace(attrs=out.attrs | {"noise": "free" if unknown else "known"})
 
     # -- free-energy noise estimation (see _free_energy.py) ------------------------------
     def _free_energy(self, problem, unknown, chains, draws, warmup, key, progress, ckpt):
