@@ -158,7 +158,7 @@ DEFAULT_NUTS = OdeNUTS(restarts=1, dense_mass=True)
 
 
 def _fit_with_predictions(problem, kernel, method, fit_kwargs):
-    result = fit(problem, DEFAULT_NUTS if method is None else method, **fit_kwargs)
+    result = fit(problem, method, **fit_kwargs)
     result.tree["predictions"] = predict(result, problem, kernel.predictions())
     return result
 
@@ -170,7 +170,7 @@ def fit_learning_curves(
     priors=None,
     lam=0.0,
     M: int = 1,
-    method: Any = None,
+    method: Any = DEFAULT_NUTS,
     **fit_kwargs,
 ):
     """Use case 1: fit :func:`curves_problem`; the result's ``predictions`` group holds
@@ -204,13 +204,13 @@ class SizeSeries:
 def sizes_problem(
     series: Sequence[SizeSeries], *, priors: Mapping[str, Any] | None = None
 ) -> tuple[Problem, LinearVAEReplicaKernel]:
-    """The dataset-size problem: rho, eta, lam free (log-uniform on [0.05, 20], [0.05, 20],
-    [1e-3, 20]); lam is the weight decay of the summed objective."""
+    """The dataset-size problem: rho, eta ~ LogNormal(0, 1) and lam ~ LogNormal(0, 1.5)
+    free; lam is the weight decay of the summed objective (per sample lam / alpha)."""
     kernel = LinearVAEReplicaKernel({}, where="fit_dataset_sizes")
     params: dict[str, Any] = {
-        "rho": dist.LogUniform(0.05, 20.0),
-        "eta": dist.LogUniform(0.05, 20.0),
-        "lam": dist.LogUniform(1e-3, 20.0),
+        "rho": dist.LogNormal(0.0, 1.0),
+        "eta": dist.LogNormal(0.0, 1.0),
+        "lam": dist.LogNormal(0.0, 1.5),
     }
     datasets = []
     for s in series:
@@ -232,7 +232,7 @@ def sizes_problem(
 
 
 def fit_dataset_sizes(
-    series: Sequence[SizeSeries], *, priors=None, method: Any = None, **fit_kwargs
+    series: Sequence[SizeSeries], *, priors=None, method: Any = "nuts", **fit_kwargs
 ):
     """Use case 2: fit :func:`sizes_problem`; predictions include beta_c(alpha)."""
     problem, kernel = sizes_problem(series, priors=priors)
@@ -280,7 +280,7 @@ def games_problem(
 
 
 def fit_game_supports(
-    *, rho_x=None, rho_y=None, value=None, prior=None, method: Any = None, **fit_kwargs
+    *, rho_x=None, rho_y=None, value=None, prior=None, method: Any = "nuts", **fit_kwargs
 ):
     """Use case 3: fit :func:`games_problem`."""
     problem, kernel = games_problem(rho_x=rho_x, rho_y=rho_y, value=value, prior=prior)

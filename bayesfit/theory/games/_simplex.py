@@ -72,7 +72,7 @@ def _solve_one(gamma):
 def simplex_game_rs(gamma) -> GameRS:
     """RS value and support fractions at aspect ratio ``gamma`` = N/M (> 0, broadcasts)."""
     gamma = jnp.asarray(gamma, jnp.float64)
-    valid = jnp.isfinite(gamma) & (gamma > 0)
+    valid = jnp.isfinite(gamma) & (gamma > 0) & (gamma < 1e6) & (gamma > 1e-6)
     g_safe = jnp.where(valid, gamma, 1.0)  # a stand-in keeps the solver well posed
     a_x = jax.vmap(_solve_one)(g_safe.ravel()).reshape(gamma.shape)
     a_x = jnp.where(valid, a_x, jnp.nan)

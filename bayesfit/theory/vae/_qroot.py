@@ -29,8 +29,11 @@ def q_equation(q, nu, beta, lam):
 
 
 def collapsed(nu, beta, lam):
-    """True where q = 0 is the minimiser: nu^2 <= (1 + lam)(beta nu + lam)."""
-    return nu**2 <= (1.0 + lam) * (beta * nu + lam)
+    """True where q = 0 is the minimiser: F(0) >= 0, i.e. nu^2 <= (1 + lam)(beta nu + lam).
+
+    Tested through F(0) itself so that the bisection bracket [0, nu + 1] is consistent
+    with it to the last bit."""
+    return q_equation(0.0, nu, beta, lam) >= 0.0
 
 
 def _root(nu, beta, lam):
@@ -59,6 +62,9 @@ def solve_q(nu, beta, lam):
     nu, beta, lam = jnp.broadcast_arrays(*(jnp.asarray(a, jnp.float64) for a in (nu, beta, lam)))
     col = collapsed(nu, beta, lam)
     valid = jnp.isfinite(nu + beta + lam) & (nu > 0) & (beta > 0) & (lam >= 0)
+    # F(nu + 1) > 0 holds exactly, but rounding can break it at absurd inputs (nu ~ 1e16):
+    # such points get NaN rather than a solver error.
+    valid = valid & (col | (q_equation(nu + 1.0, nu, beta, lam) > 0.0))
     # Feed the root finder a well-posed stand-in where collapsed (or the inputs are out of
     # range), so that neither the value nor the implicit gradient of an unused branch can
     # be NaN, and a sampler's stray proposal cannot stop the solver.

@@ -30,10 +30,12 @@ def beta_c(alpha, rho, eta, lam):
 
 
 def _bisect(fn, lo, hi, ok, args):
-    """Root of ``fn(x, args)`` in [lo, hi] where ``ok``; elsewhere a well-posed stand-in
-    (x - 1/2 on [0, 1]) keeps the solver and its implicit gradient finite."""
-    lo, hi = jnp.where(ok, lo, 0.0), jnp.where(ok, hi, 1.0)
+    """Root of ``fn(x, args)`` in [lo, hi] where ``ok`` and the ends bracket a sign change;
+    elsewhere a well-posed stand-in (x - 1/2 on [0, 1]) keeps the solver and its implicit
+    gradient finite (callers mask the result)."""
     args = jax.tree_util.tree_map(lambda a: jnp.asarray(a, jnp.float64), args)
+    ok = ok & (fn(lo, args) * fn(hi, args) <= 0.0)  # a bracket, or the stand-in
+    lo, hi = jnp.where(ok, lo, 0.0), jnp.where(ok, hi, 1.0)
 
     def g(x, a):
         return jnp.where(a[0], fn(x, a[1]), x - 0.5)

@@ -26,8 +26,9 @@ def test_closed_forms_match_svd(N, M):
     vals = np.array([_exact(rng.standard_normal((N, M))) for _ in range(3)])
     gamma = M / N
     # finite-N edge fluctuations push the smallest singular value up by O(N^-2/3)
-    assert vals[:, 0].mean() == pytest.approx(float(games.spherical_minmax(gamma)), rel=0.04,
-                                              abs=0.03)
+    assert vals[:, 0].mean() == pytest.approx(
+        float(games.spherical_minmax(gamma)), rel=0.04, abs=0.03
+    )
     assert vals[:, 1].mean() == pytest.approx(float(games.spherical_maxmin(gamma)), abs=0.01)
 
 

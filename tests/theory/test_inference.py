@@ -1,0 +1,97 @@
+"""Use cases with known truth (short chains): learning curves -> rho, eta, tau and
+beta_PC; final errors versus dataset size -> rho, eta, lam and the collapse boundary;
+support fractions of sampled games -> the aspect ratio."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bayesfit.io._csv import read_table
+from bayesfit.theory import examples, games
+from bayesfit.theory import inference as inf
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "examples"
+
+
+def _interval(result, name, prob=0.95):
+    d = result.draws(name)
+    return np.quantile(d, [(1 - prob) / 2, (1 + prob) / 2])
+
+
+def _covers(result, truth):
+    for name, value in truth.items():
+        lo, hi = _interval(result, name)
+        assert lo <= value <= hi, (name, value, lo, hi)
+
+
+@pytest.mark.slow
+def test_use_case_1_learning_curves():
+    """Three SGD runs at N = 1000 (data/examples, made by bayesfit.theory.examples)."""
+    curves = []
+    for i, beta in enumerate(examples.CURVES_BETAS):
+        t = read_table(DATA / f"linear_vae_sgd_run{i + 1}.csv")
+        assert f"beta = {beta}" in " ".join(t.header)
+        curves.append(inf.Curve(t.column("t"), t.column("eps_g"), beta=beta, name=f"run{i + 1}"))
+    res = inf.fit_learning_curves(
+        curves,
+        tau_nominal=0.05,
+        chains=2,
+        draws=80,
+        warmup=80,
+        seed=1,
+        progress=False,
+        predictive=False,
+    )
+    truth = examples.CURVES_TRUTH
+    _covers(res, {k: truth[k] for k in ("rho", "eta", "tau")})
+    bpc = inf.beta_pc_posterior(res)
+    assert np.all(np.isfinite(bpc))
+    lo, hi = np.quantile(bpc, [0.025, 0.975])
+    assert lo <= truth["rho"] + truth["eta"] <= hi
+
+
+@pytest.mark.slow
+def test_use_case_2_dataset_sizes_and_collapse_boundary():
+    series = []
+    for beta in (0.7, 1.4):
+        t = read_table(DATA / f"linear_vae_sizes_beta{beta:g}.csv")
+        b = int(10 * beta)
+        series.append(
+            inf.SizeSeries(t.column("alpha"), t.column("eps_g"), beta=beta, name=f"eps{b}")
+        )
+        series.append(
+            inf.SizeSeries(
+                t.column("alpha"),
+                t.column("rate"),
+                beta=beta,
+                name=f"rate{b}",
+                observable="rate_test",
+            )
+        )
+    res = inf.fit_dataset_sizes(
+        series, chains=2, draws=150, warmup=150, seed=0, progress=False, predictive=False
+    )
+    _covers(res, examples.SIZES_TRUTH)
+    assert "beta_c" in res.tree["predictions"]
+    # simulated collapse boundary (full-batch training, bisection on beta) lies in the
+    # posterior band of beta_c(alpha)
+    alphas, beta_sim = examples.collapse_boundary(1, alphas=(2.5, 6.0), iters=9)
+    band = inf.beta_c_band(res, alphas)
+    assert np.all(band["lower"] - 0.03 <= beta_sim), (band, beta_sim)
+    assert np.all(beta_sim <= band["upper"] + 0.03), (band, beta_sim)
+
+
+def test_use_case_3_aspect_ratio_from_support_fractions():
+    data = games.sample_games(5, 50, 100, 16)
+    res = inf.fit_game_supports(
+        rho_x=data["rho_x"],
+        chains=2,
+        draws=200,
+        warmup=200,
+        seed=0,
+        progress=False,
+        predictive=False,
+    )
+    _covers(res, {"gamma": 0.5})
+    assert {"rho_x", "rho_y", "value"} <= set(res.tree["predictions"].to_dataset().data_vars)
