@@ -117,7 +117,6 @@ def collapse_boundary(
     steps: int = 400,
     iters: int = 12,
     q_min: float = 1e-4,
-    bracket=(0.01, 6.0),
 ):
     """Simulated collapse boundary: for each alpha, bisection on beta of whether full-batch
     training on one dataset ends with ||W||^2/N > ``q_min``. Returns (alphas, beta_c)."""
@@ -128,7 +127,7 @@ def collapse_boundary(
     for i, alpha in enumerate(alphas):
         kd, ki = jax.random.split(jax.random.fold_in(key, i))
         X = vae.sample_spiked(kd, int(round(alpha * N)), W_star, truth["rho"], truth["eta"])
-        lo, hi = bracket
+        lo, hi = 0.01, 6.0
         for _ in range(iters):
             mid = 0.5 * (lo + hi)
             w = vae.train_full_batch(

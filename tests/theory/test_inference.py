@@ -27,23 +27,18 @@ def _covers(result, truth):
 
 @pytest.mark.slow
 def test_use_case_1_learning_curves():
-    """Two SGD runs at N = 1000 (beta = 0.6, 1.4; data/examples, made by
-    bayesfit.theory.examples), up to t = 150 to keep the test short."""
+    """Three SGD runs at N = 1000 (data/examples, made by bayesfit.theory.examples)."""
     curves = []
-    for i in (0, 2):
-        beta = examples.CURVES_BETAS[i]
+    for i, beta in enumerate(examples.CURVES_BETAS):
         t = read_table(DATA / f"linear_vae_sgd_run{i + 1}.csv")
         assert f"beta = {beta}" in " ".join(t.header)
-        keep = t.column("t") <= 150
-        curves.append(
-            inf.Curve(t.column("t")[keep], t.column("eps_g")[keep], beta=beta, name=f"run{i + 1}")
-        )
+        curves.append(inf.Curve(t.column("t"), t.column("eps_g"), beta=beta, name=f"run{i + 1}"))
     res = inf.fit_learning_curves(
         curves,
         tau_nominal=0.05,
         chains=2,
-        draws=60,
-        warmup=60,
+        draws=80,
+        warmup=80,
         seed=1,
         progress=False,
         predictive=False,
@@ -81,7 +76,7 @@ def test_use_case_2_dataset_sizes_and_collapse_boundary():
     assert "beta_c" in res.tree["predictions"]
     # simulated collapse boundary (full-batch training, bisection on beta) lies in the
     # posterior band of beta_c(alpha)
-    alphas, beta_sim = examples.collapse_boundary(1, alphas=(2.5, 6.0), iters=6, bracket=(1.0, 3.0))
+    alphas, beta_sim = examples.collapse_boundary(1, alphas=(2.5, 6.0), iters=9)
     band = inf.beta_c_band(res, alphas)
     assert np.all(band["lower"] - 0.03 <= beta_sim), (band, beta_sim)
     assert np.all(beta_sim <= band["upper"] + 0.03), (band, beta_sim)
@@ -92,8 +87,8 @@ def test_use_case_3_aspect_ratio_from_support_fractions():
     res = inf.fit_game_supports(
         rho_x=data["rho_x"],
         chains=2,
-        draws=150,
-        warmup=150,
+        draws=200,
+        warmup=200,
         seed=0,
         progress=False,
         predictive=False,
