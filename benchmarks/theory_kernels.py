@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 
 import arviz as az
 import emcee
@@ -24,7 +25,7 @@ import numpy as np
 from scipy.integrate import solve_ivp
 from scipy.stats import lognorm, norm
 
-import bayesfit
+from bayesfit.io._csv import read_table
 from bayesfit.theory import examples, vae
 from bayesfit.theory import inference as inf
 
@@ -120,8 +121,13 @@ def bench_kernel():
 
 # ---------------------------------------------------------------- 2. use-case-1 fits
 def load_curves():
-    runs = examples.learning_curves(0)
-    return [inf.Curve(r["t"], r["eps_g"], beta=r["beta"], name=r["name"]) for r in runs]
+    """The three SGD runs of data/examples (python -m bayesfit.theory.examples)."""
+    root = Path(__file__).resolve().parents[1] / "data" / "examples"
+    out = []
+    for i, beta in enumerate(examples.CURVES_BETAS):
+        t = read_table(root / f"linear_vae_sgd_run{i + 1}.csv")
+        out.append(inf.Curve(t.column("t"), t.column("eps_g"), beta=beta, name=f"run{i + 1}"))
+    return out
 
 
 def bench_nuts(curves):
@@ -130,7 +136,6 @@ def bench_nuts(curves):
     res = inf.fit_learning_curves(
         curves,
         tau_nominal=0.1,
-        method=bayesfit.NUTS(),
         chains=2,
         draws=draws,
         warmup=draws,

@@ -179,3 +179,27 @@ def test_kl_and_reconstruction_are_expectations():
     ov = vae.overlaps_from_weights(jnp.asarray(W), jnp.asarray(Wt), jnp.asarray(D), jnp.asarray(Ws))
     assert float(vae.kl_term(ov, rho, eta)) == pytest.approx(kl_mc, rel=0.01)
     assert float(vae.reconstruction_term(ov, rho, eta, N=N)) == pytest.approx(rec_mc, rel=2e-3)
+
+
+def test_new_parameter_values_do_not_recompile(monkeypatch):
+    """The vector field is traced during the first solve only (diffrax caches the compiled
+    solve on the module-level term; numbers travel as arrays)."""
+    from bayesfit.theory.vae import _ode
+
+    traces = []
+
+    def counting_drift(*args, **kwargs):
+        traces.append(1)
+        return vae.drift(*args, **kwargs)
+
+    monkeypatch.setattr(_ode, "drift", counting_drift)
+    ts = jnp.linspace(0.0, 50.0, 13)  # a shape no other test compiles
+    kw = dict(eta=0.9, tau=0.07, lam=0.05)
+    vae.solve_overlaps(ts, vae.initial_overlaps(0.02), rho=1.1, schedule=vae.Tanh(1.3, 0.2), **kw)
+    first = len(traces)
+    assert first > 0
+    for rho, beta in [(1.3, 0.9), (0.8, 1.7)]:
+        vae.solve_overlaps(
+            ts, vae.initial_overlaps(0.04), rho=rho, schedule=vae.Tanh(beta, 0.1), **kw
+        )
+    assert len(traces) == first
