@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Set up, then run the main job: the D-NIT2 diradical (real measured chi*T, data/dnit2/),
-# a dimer spin Hamiltonian with its noise level estimated. Another model file may be given.
+# Set up, then run the main job: the KCu4P3O12 study (8-spin cluster, chi(T) and M(B) at three
+# temperatures, data/kcu4p3o12/; about 7 min on 2 cores). Another model file may be given.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec .venv/bin/bayesfit fit "${1:-models/dnit2.toml}"
+exec .venv/bin/bayesfit fit "${1:-models/kcu4p3o12.toml}"

@@ -9,6 +9,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 
 from ..results import write_text_atomic  # noqa: E402
 from ..results._plots import plot_dataset, plot_pair, plot_prediction, plot_trace  # noqa: E402
@@ -22,6 +23,23 @@ def _savefig(fig_or_pc, path: Path) -> None:
     else:
         fig.savefig(path, dpi=110, bbox_inches="tight")
     plt.close("all")
+
+
+def noise_table(result) -> pd.DataFrame | None:
+    """``sigma_hat`` (with its Monte Carlo error and the MAP level) of every dataset whose noise was
+    estimated from the free energy, in the dataset's y units; None without a noise group."""
+    if "noise" not in result.tree.children:
+        return None
+    g = result.tree["noise"].to_dataset()
+    units = {d.name: d.units.get("y", "") for d in result.problem.datasets}
+    rows = {}
+    for name in g.attrs.get("datasets", "").split(","):
+        if name and f"sigma_hat_{name}" in g:
+            rows[name] = {"sigma_hat": float(g[f"sigma_hat_{name}"]),
+                          "mc_err": float(g[f"sigma_hat_err_{name}"]),
+                          "sigma_map": float(g[f"sigma_map_{name}"]),
+                          "units": units.get(name, "")}
+    return pd.DataFrame.from_dict(rows, orient="index") if rows else None
 
 
 def write_report(result, spec, out: Path, *, plots: bool = True) -> list[tuple[Path, str]]:
@@ -40,6 +58,12 @@ def write_report(result, spec, out: Path, *, plots: bool = True) -> list[tuple[P
         print(f"\nlog evidence = {result.log_evidence:.3f} +- {result.log_evidence_err:.3f} nats")
     write_text_atomic(out / "summary.csv", table.to_csv())
     files.append((out / "summary.csv", "posterior summary table"))
+    noise = noise_table(result)
+    if noise is not None:
+        print("\nNoise levels at the minimum of the Bayesian free energy F(sigma):")
+        print(noise.to_string(float_format=lambda v: f"{v:.4g}"))
+        write_text_atomic(out / "noise.csv", noise.to_csv())
+        files.append((out / "noise.csv", "noise level of each dataset (free-energy minimum)"))
     if preds:
         rows = ["quantity,grid,median,q2.5,q97.5,units"]
         ds = result.tree["predictions"].to_dataset()

@@ -21,6 +21,23 @@ from ._checkpoint import Checkpoint, terminate_as_interrupt
 from ._ladder import initial_ladder
 
 
+class Start(NamedTuple):
+    """A mode of the posterior to start from: its location ``z`` ``(dim,)`` and the
+    Cholesky factor ``chol`` ``(dim, dim)`` of its Laplace covariance (unconstrained
+    space); ``use = False`` starts every replica from the prior. Replica ``k`` starts at
+    ``z + chol e / sqrt(b_k)`` (``e`` standard normal clipped to +-2, independent for every
+    replica and run), with that covariance as its first mass matrix, when it is narrower
+    than the prior in every coordinate; else from a prior draw."""
+
+    z: jax.Array
+    chol: jax.Array
+    use: jax.Array
+
+    @classmethod
+    def prior(cls, dim: int) -> Start:
+        return cls(jnp.zeros(dim), jnp.eye(dim), jnp.asarray(False))
+
+
 class LadderRun(NamedTuple):
     """What one stage returns (NumPy arrays; R runs, N kept draws, K replicas)."""
 
@@ -62,17 +79,19 @@ class Runner:
 
     def __init__(self, problem, *, replicas: int, chains: int, draws: int, warmup: int,
                  move: str, leapfrog_steps: int, moves_per_step: int, target_accept: float,
-                 adapt_ladder: bool, chunk: int):
+                 adapt_ladder: bool, chunk: int, dense: bool = False):
         self.problem = problem
         self.K, self.R, self.N, self.W = replicas, chains, draws, warmup
         self.move = move
+        self.dense = dense
         self.chunk = max(1, min(chunk, warmup + draws))
         self.log_prior_fn = problem.log_prior_z
         self.loglik_fn = loglik_vector(problem)
         step = _sampler.build_kernel(
             self.log_prior_fn, self.loglik_fn, prior_draw(problem), move=move,
             leapfrog_steps=leapfrog_steps, moves_per_step=moves_per_step,
-            target_accept=target_accept, schedule=_sampler.make_schedule(warmup, adapt_ladder))
+            target_accept=target_accept, schedule=_sampler.make_schedule(warmup, adapt_ladder),
+            dense=dense)
         vstep = jax.vmap(step, in_axes=(0, 0, None, None))
         n_chunk = self.chunk
 
@@ -93,33 +112,49 @@ class Runner:
         self._start = jax.jit(self._initial_state)
 
     # -- starting state ---------------------------------------------------------------
-    def _initial_state(self, stage_key):
+    def _initial_state(self, stage_key, start: Start):
         """Run keys and starting states of all runs (one compiled function)."""
         k_init, k_steps = jax.random.split(stage_key)
         run_keys = jax.vmap(lambda r: jax.random.fold_in(k_steps, r))(jnp.arange(self.R))
-        return run_keys, self.initial_state(k_init)
+        return run_keys, self.initial_state(k_init, start)
 
-    def initial_state(self, key):
+    def initial_state(self, key, start: Start):
+        """Prior draws; where ``start.use``, replicas whose tempered target is narrower than
+        the prior start from its Laplace approximation instead (see :class:`Start`)."""
         p, K, R = self.problem, self.K, self.R
-        flat = p.sample_prior_z(key, R * K)
+        k_prior, k_jit = jax.random.split(key)
+        flat = p.sample_prior_z(k_prior, R * K)
         z0 = flat.reshape(R, K, p.dim)
         if p.init:  # the user's starting point goes to the b = 1 replica of every run
             z0 = z0.at[:, -1].set(flat[0])
         sd = jnp.std(flat, axis=0)
         sd = jnp.where(jnp.isfinite(sd) & (sd > 0), sd, 1.0)
-        scale = jnp.broadcast_to(sd, (R, K, p.dim))
+        betas = jnp.broadcast_to(jnp.asarray(initial_ladder(K)), (R, K))
+        # Laplace approximation of prior * L**b: covariance / b, used while narrower than
+        # the prior
+        inv_sqrt_b = 1.0 / jnp.sqrt(jnp.maximum(betas, 1e-300))
+        width = jnp.sqrt(jnp.sum(start.chol**2, axis=1))[None, None, :] * inv_sqrt_b[..., None]
+        narrow = (jnp.all(width < sd, axis=-1) & (betas > 0) & start.use)[..., None]
+        eps = jnp.clip(jax.random.normal(k_jit, (R, K, p.dim)), -2.0, 2.0)
+        near = start.z + inv_sqrt_b[..., None] * (eps @ start.chol.T)
+        z0 = jnp.where(narrow, near, z0)
+        chol = jnp.where(narrow[..., None], inv_sqrt_b[..., None, None] * start.chol,
+                         jnp.diag(sd))
+        if not self.dense:
+            chol = jnp.sqrt(jnp.sum(chol**2, axis=-1))[..., None] * jnp.eye(p.dim)
         eps0 = 2.38 / np.sqrt(p.dim) if self.move == "rwm" else 0.5 / p.dim**0.25
         log_step = jnp.full((R, K), np.log(eps0))
-        betas = jnp.broadcast_to(jnp.asarray(initial_ladder(K)), (R, K))
-        return self._init(z0, betas, log_step, scale)
+        return self._init(z0, betas, log_step, chol)
 
     # -- one stage ----------------------------------------------------------------------
     def run(self, stage: str, key, path: _sampler.Path, ckpt: Checkpoint,
-            progress: bool | None) -> LadderRun:
+            progress: bool | None, start: Start | None = None) -> LadderRun:
         if stage in ckpt.done:
             return LadderRun(**ckpt.done[stage])
         stage_key = jax.random.fold_in(key, zlib.crc32(stage.encode()) & 0x7FFFFFFF)
-        run_keys, states = self._start(stage_key)
+        if start is None:
+            start = Start.prior(self.problem.dim)
+        run_keys, states = self._start(stage_key, start)
         leaves, treedef = jax.tree_util.tree_flatten(states)
         K, R, N, W, dim = self.K, self.R, self.N, self.W, self.problem.dim
         total = W + N

@@ -18,7 +18,6 @@ import numpy as np
 
 from ...core import Problem
 from ...errors import BayesfitError
-from .._optimize import maximize
 from ._noise import noise_curve
 from ._sampler import Path
 
@@ -80,23 +79,18 @@ def with_noise_fixed(problem, sigma: dict[str, float]) -> Problem:
                    name=problem.name)
 
 
-def map_noise_levels(problem, names, key, ckpt) -> dict[str, float]:
-    """Noise levels ``names`` at the MAP point of ``problem`` (a checkpointed stage)."""
-    if "map" in ckpt.done:
-        vals = ckpt.done["map"]["sigma"]
-    else:
-        opt = maximize(problem.log_density_z, problem.sample_prior_z(key, 8))
-        p = problem.constrain(opt.z)
-        vals = np.array([float(p[k]) for k in names])
-        if not (np.all(np.isfinite(vals)) and np.all(vals > 0)):
-            raise BayesfitError(
-                "REMC(noise='free_energy'): the MAP search found no finite noise level; "
-                "check the priors and the model, or use noise='free'.")
-        ckpt.save_done("map", {"sigma": vals})
+def map_noise_levels(values: dict[str, float], names) -> dict[str, float]:
+    """Noise levels ``names`` at the MAP point ``values`` (see :func:`._start.map_optimum`)."""
+    vals = np.array([values[k] for k in names])
+    if not (np.all(np.isfinite(vals)) and np.all(vals > 0)):
+        raise BayesfitError(
+            "REMC(noise='free_energy'): the MAP search found no finite noise level; "
+            "check the priors and the model, or use noise='free'.")
     return dict(zip(names, map(float, vals), strict=True))
 
 
-def noise_stage(runner, est: NoiseState, tempered, stage, start, key, ckpt, progress):
+def noise_stage(runner, est: NoiseState, tempered, stage, start, key, ckpt, progress,
+                init=None):
     """One noise ladder over the datasets ``tempered`` from ``sigma_0 = start``, retried
     with ``sigma_0 / 4`` while the minimum lies at ``sigma_0``. Returns ``(curve, s0)``."""
     for attempt in range(RETRIES + 1):
@@ -105,7 +99,7 @@ def noise_stage(runner, est: NoiseState, tempered, stage, start, key, ckpt, prog
         others = {k: (est.sigma_ref[k] / est.sigma_hat[k]) ** 2
                   for k in est.names if k not in tempered}
         path = est.path(offset=others, direction=a0, temper_known=False)
-        run = runner.run(f"{stage}-{attempt}", key, path, ckpt, progress)
+        run = runner.run(f"{stage}-{attempt}", key, path, ckpt, progress, init)
         n = sum(est.n[k] for k in tempered)
         C = sum(est.C(k, s0[k]) for k in tempered)
         curve = noise_curve(run.betas, run.u, n, C)
@@ -123,11 +117,12 @@ def noise_stage(runner, est: NoiseState, tempered, stage, start, key, ckpt, prog
 
 
 def estimate_noise(runner, est: NoiseState, key, ckpt, progress, *, noise_ref: float,
-                   sweeps: int):
-    """Fill ``est.sigma_hat`` and ``est.curves``; returns the ray ``(curve, s0)``."""
+                   sweeps: int, init=None):
+    """Fill ``est.sigma_hat`` and ``est.curves``; returns the ray ``(curve, s0)``.
+    ``init``: where the replicas start (:class:`~._driver.Start`), None for the prior."""
     names = est.names
     curve, s0 = noise_stage(runner, est, names, "noise-ray", est.sigma_ref, key, ckpt,
-                            progress)
+                            progress, init)
     for k in names:
         est.sigma_hat[k] = s0[k] / math.sqrt(curve.b_hat)
         est.record(k, curve, s0, exact=not est.has_known)
@@ -137,7 +132,7 @@ def estimate_noise(runner, est: NoiseState, key, ckpt, progress, *, noise_ref: f
             for k in names:
                 start = {k: noise_ref * est.sigma_hat[k]}
                 curve, s0 = noise_stage(runner, est, [k], f"noise-{k}-{sweep}", start, key,
-                                        ckpt, progress)
+                                        ckpt, progress, init)
                 est.sigma_hat[k] = s0[k] / math.sqrt(curve.b_hat)
                 est.record(k, curve, s0, exact=False)
     return ray

@@ -27,9 +27,12 @@ from ._free_energy import NoiseState, estimate_noise, map_noise_levels, with_noi
 from ._groups import evidence_group, ladder_group
 from ._noise_group import noise_group
 from ._sampler import Path
+from ._start import laplace_start, map_optimum
 
 _MOVES = ("hmc", "rwm")
 _NOISE = ("free", "free_energy")
+_STARTS = ("map", "prior")
+_MASS = ("diag", "dense")
 
 
 def _check(cond: bool, msg: str) -> None:
@@ -59,6 +62,10 @@ class REMC:
         scales are tuned per replica during warm-up.
     moves_per_step:
         Within-replica moves between two swap attempts.
+    mass:
+        ``"diag"``: per-coordinate scales (diagonal mass matrices); ``"dense"``: full
+        covariances, for posteriors with strong correlations (spin couplings fitted to
+        thermodynamic data often have correlations of 0.9-0.99).
     target_accept:
         Acceptance rate the step sizes are tuned to (default 0.75 for HMC, 0.3 for RWM).
     adapt_ladder:
@@ -74,7 +81,17 @@ class REMC:
         ladder) is ``noise_ref`` times the MAP noise level (divided by 4 again if the
         minimum falls on ``sigma_0``).
     noise_sweeps:
-        Coordinate-wise sweeps over datasets when several noise levels are estimated.
+        Coordinate-wise sweeps over datasets when several noise levels are estimated
+        (0: the minimum along the ray of all noise levels only, their ratios fixed at the
+        MAP ratios; one ladder per dataset less).
+    start:
+        ``"map"`` (default): a multi-start MAP search (``map_restarts`` BFGS runs from prior
+        draws) first; replicas whose tempered target is narrower than the prior start from
+        its Laplace approximation, the others from the prior (``_start.py``). Essential
+        for sharp posteriors with many local optima. ``"prior"``: every replica starts
+        from a prior draw.
+    map_restarts:
+        Starts of that MAP search.
     checkpoint, checkpoint_every, resume:
         Path of a checkpoint file (``.npz``) written atomically every ``checkpoint_every``
         steps (and on SIGTERM / Ctrl-C); ``resume`` continues from it. A resumed run draws
@@ -87,11 +104,14 @@ class REMC:
     move: str = "hmc"
     leapfrog_steps: int = 8
     moves_per_step: int = 1
+    mass: str = "diag"
     target_accept: float | None = None
     adapt_ladder: bool = True
     noise: str = "free"
     noise_ref: float = 0.5
     noise_sweeps: int = 1
+    start: str = "map"
+    map_restarts: int = 32
     checkpoint: str | None = None
     checkpoint_every: int = 500
     resume: bool = False
@@ -105,10 +125,14 @@ class REMC:
         _check(self.move in _MOVES, f"REMC: move must be one of {_MOVES}, got {self.move!r}.")
         _check(self.noise in _NOISE,
                f"REMC: noise must be one of {_NOISE}, got {self.noise!r}.")
+        _check(self.mass in _MASS, f"REMC: mass must be one of {_MASS}, got {self.mass!r}.")
+        _check(self.start in _STARTS,
+               f"REMC: start must be one of {_STARTS}, got {self.start!r}.")
         for f in ("leapfrog_steps", "moves_per_step", "noise_sweeps", "checkpoint_every",
-                  "chunk"):
-            v = getattr(self, f)
-            _check(isinstance(v, int) and v >= 1, f"REMC: {f} must be an integer >= 1, got {v!r}.")
+                  "chunk", "map_restarts"):
+            v, least = getattr(self, f), 0 if f == "noise_sweeps" else 1
+            _check(isinstance(v, int) and not isinstance(v, bool) and v >= least,
+                   f"REMC: {f} must be an integer >= {least}, got {v!r}.")
         ta = self.target_accept
         _check(ta is None or 0.0 < float(ta) < 1.0,
                f"REMC: target_accept must lie in (0, 1), got {ta!r}.")
@@ -127,7 +151,8 @@ class REMC:
         return cached_runner(problem, replicas=int(self.replicas), chains=chains, draws=draws,
                              warmup=warmup, move=self.move, leapfrog_steps=self.leapfrog_steps,
                              moves_per_step=self.moves_per_step, target_accept=self._accept(),
-                             adapt_ladder=self.adapt_ladder, chunk=self.chunk)
+                             adapt_ladder=self.adapt_ladder, chunk=self.chunk,
+                             dense=self.mass == "dense")
 
     def _sampling_options(self) -> dict:
         skip = {"checkpoint", "checkpoint_every", "resume", "chunk"}
@@ -170,15 +195,21 @@ class REMC:
         fp = fingerprint(problem, self._sampling_options(), chains, draws, warmup, key)
         ckpt = Checkpoint(self.checkpoint, fp, every=self.checkpoint_every, resume=self.resume)
         unknown = [d for d in problem.datasets if d.sigma is None and d.noise_name in problem.free]
+        values = map_optimum(problem, key, ckpt, self.map_restarts) \
+            if self.start == "map" or (self.noise == "free_energy" and unknown) else None
         if self.noise == "free" or not unknown:
-            return self._plain(problem, chains, draws, warmup, key, progress, ckpt)
-        return self._free_energy(problem, unknown, chains, draws, warmup, key, progress, ckpt)
+            return self._plain(problem, chains, draws, warmup, key, progress, ckpt, values)
+        return self._free_energy(problem, unknown, chains, draws, warmup, key, progress, ckpt,
+                                 values)
 
-    def _plain(self, problem, chains, draws, warmup, key, progress, ckpt) -> Draws:
+    def _start(self, problem, values):
+        return laplace_start(problem, values) if self.start == "map" else None
+
+    def _plain(self, problem, chains, draws, warmup, key, progress, ckpt, values) -> Draws:
         runner = self._runner(problem, chains, draws, warmup)
         D = len(problem.datasets)
         path = Path(jnp.zeros(D), jnp.ones(D), jnp.zeros(()), jnp.asarray(True))
-        run = runner.run("posterior", key, path, ckpt, progress)
+        run = runner.run("posterior", key, path, ckpt, progress, self._start(problem, values))
         unknown = any(d.sigma is None and d.noise_name in problem.free for d in problem.datasets)
         note = "log p(data | model), noise levels " + (
             "marginalised with their priors" if unknown else "known")
@@ -186,18 +217,21 @@ class REMC:
         return out._replace(attrs=out.attrs | {"noise": "free" if unknown else "known"})
 
     # -- free-energy noise estimation (see _free_energy.py) ------------------------------
-    def _free_energy(self, problem, unknown, chains, draws, warmup, key, progress, ckpt):
+    def _free_energy(self, problem, unknown, chains, draws, warmup, key, progress, ckpt,
+                     values):
         names = [d.noise_name for d in unknown]
-        sigma_map = map_noise_levels(problem, names, key, ckpt)
+        sigma_map = map_noise_levels(values, names)
         sigma_ref = {k: self.noise_ref * s for k, s in sigma_map.items()}
-        runner = self._runner(with_noise_fixed(problem, sigma_ref), chains, draws, warmup)
+        fixed = with_noise_fixed(problem, sigma_ref)
+        runner = self._runner(fixed, chains, draws, warmup)
+        start = self._start(fixed, values)
         est = NoiseState(problem.datasets, names, sigma_ref)
         ray = estimate_noise(runner, est, key, ckpt, progress, noise_ref=self.noise_ref,
-                             sweeps=self.noise_sweeps)
+                             sweeps=self.noise_sweeps, init=start)
         # the posterior and the evidence at sigma_hat
         a_hat = {k: (est.sigma_ref[k] / est.sigma_hat[k]) ** 2 for k in names}
         run = runner.run("posterior", key, est.path(offset={}, direction=a_hat,
-                                                    temper_known=True), ckpt, progress)
+                                                    temper_known=True), ckpt, progress, start)
         note = ("log p(data | model, sigma = sigma_hat): noise levels at the free-energy "
                 "minimum (type-II maximum likelihood), not marginalised")
         evidence = self._evidence(run)

@@ -5,11 +5,13 @@ Every replica targets ``log prior(z) + w . l(z)`` in the unconstrained space, wh
 (``w = b`` for a plain power posterior). The state caches ``log prior`` and ``l``: they do
 not depend on ``w``, so they stay valid when a swap hands the state to another replica.
 
-Both kernels take a step size ``eps`` (dimensionless) and a per-coordinate scale
-``s`` (units of ``z``; an estimate of the replica's posterior standard deviation):
-RWM proposes ``z + eps * s * xi`` (Roberts, Gelman & Gilks 1997); HMC uses the diagonal
-inverse mass matrix ``s**2`` and ``leapfrog_steps`` leapfrog steps of a jittered
-``eps`` (Neal 2011, "MCMC using Hamiltonian dynamics"). Gradients come from JAX.
+Both kernels take a step size ``eps`` (dimensionless) and a lower-triangular factor ``S``
+(units of ``z``) of an estimate ``S S^T`` of the replica's posterior covariance (diagonal
+when the mass matrix is diagonal): RWM proposes ``z + eps * S xi`` (Roberts, Gelman &
+Gilks 1997); HMC uses the inverse mass matrix ``S S^T`` and ``leapfrog_steps`` leapfrog
+steps of a jittered ``eps`` (Neal 2011, "MCMC using Hamiltonian dynamics"): momenta
+``p = S^-T xi``, drift ``S (S^T p)``, kinetic energy ``|S^T p|^2 / 2``. Gradients come
+from JAX.
 """
 
 from __future__ import annotations
@@ -42,14 +44,14 @@ def init(z, log_prior_fn, loglik_fn) -> ReplicaState:
 
 
 def build_rwm(log_prior_fn, loglik_fn):
-    """Random-walk Metropolis kernel ``(key, state, weights, eps, scale) -> (state, acc)``.
+    """Random-walk Metropolis kernel ``(key, state, weights, eps, chol) -> (state, acc)``.
 
     ``acc`` is the Metropolis acceptance probability of the proposal (for adaptation).
     """
 
-    def kernel(key, state: ReplicaState, weights, eps, scale):
+    def kernel(key, state: ReplicaState, weights, eps, chol):
         k_prop, k_acc = jax.random.split(key)
-        z_new = state.z + eps * scale * jax.random.normal(k_prop, state.z.shape)
+        z_new = state.z + eps * chol @ jax.random.normal(k_prop, state.z.shape)
         new = init(z_new, log_prior_fn, loglik_fn)
         log_a = tempered(new.log_prior, new.loglik, weights) - tempered(
             state.log_prior, state.loglik, weights)
@@ -62,13 +64,13 @@ def build_rwm(log_prior_fn, loglik_fn):
 
 
 def build_hmc(log_prior_fn, loglik_fn, leapfrog_steps: int, jitter: float = 0.2):
-    """HMC kernel ``(key, state, weights, eps, scale) -> (state, acc)``.
+    """HMC kernel ``(key, state, weights, eps, chol) -> (state, acc)``.
 
     The step size is drawn uniformly from ``eps * [1 - jitter, 1 + jitter]`` each move
     (avoids resonant trajectories; the move stays reversible).
     """
 
-    def kernel(key, state: ReplicaState, weights, eps, scale):
+    def kernel(key, state: ReplicaState, weights, eps, chol):
         k_mom, k_eps, k_acc = jax.random.split(key, 3)
 
         def potential(z):
@@ -77,8 +79,8 @@ def build_hmc(log_prior_fn, loglik_fn, leapfrog_steps: int, jitter: float = 0.2)
 
         grad = jax.value_and_grad(potential, has_aux=True)
         h = eps * jax.random.uniform(k_eps, minval=1.0 - jitter, maxval=1.0 + jitter)
-        inv_mass = scale * scale
-        p0 = jax.random.normal(k_mom, state.z.shape) / scale
+        xi = jax.random.normal(k_mom, state.z.shape)
+        p0 = jax.scipy.linalg.solve_triangular(chol, xi, lower=True, trans="T")
 
         # leapfrog as L + 1 gradient evaluations at a single call site (one compiled copy
         # of the model and its gradient): kick c_i h, drift d_i h with c = (1/2, 1, ..., 1,
@@ -87,12 +89,12 @@ def build_hmc(log_prior_fn, loglik_fn, leapfrog_steps: int, jitter: float = 0.2)
             z, p, _u, _aux, u0 = carry
             (u, aux), g = grad(z)
             p = p - jnp.where((i == 0) | (i == leapfrog_steps), 0.5, 1.0) * h * g
-            z = z + jnp.where(i == leapfrog_steps, 0.0, h) * inv_mass * p
+            z = z + jnp.where(i == leapfrog_steps, 0.0, h) * (chol @ (chol.T @ p))
             return z, p, u, aux, jnp.where(i == 0, u, u0)
 
         carry0 = (state.z, p0, jnp.zeros(()), (state.log_prior, state.loglik), jnp.zeros(()))
         z1, p1, u1, (lp1, ll1), u0 = jax.lax.fori_loop(0, leapfrog_steps + 1, step, carry0)
-        kin = lambda p: 0.5 * jnp.sum(inv_mass * p * p)  # noqa: E731
+        kin = lambda p: 0.5 * jnp.sum(jnp.square(chol.T @ p))  # noqa: E731
         log_a = (u0 + kin(p0)) - (u1 + kin(p1))
         log_a = jnp.where(jnp.isfinite(log_a), log_a, -jnp.inf)
         accept = jnp.log(jax.random.uniform(k_acc)) < log_a

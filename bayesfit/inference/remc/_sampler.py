@@ -3,8 +3,8 @@
 A step advances all K replicas of one run: ``moves_per_step`` within-replica moves
 (vmapped over replicas), an exact refresh of the reference replica when ``b = 0`` is the
 prior, a DEO swap, and, during warm-up, the adaptation of step sizes (dual averaging,
-Hoffman & Gelman 2014), of per-coordinate scales (windowed variance estimates) and of the
-ladder (:func:`adapt_ladder`, Syed et al. 2021). The step is a pure function of
+Hoffman & Gelman 2014), of the mass matrices (windowed covariance estimates, diagonal or
+dense) and of the ladder (:func:`adapt_ladder`, Syed et al. 2021). The step is a pure function of
 ``(state, key, t, path)``: the driver vmaps it over independent runs and scans it over t.
 
 The targets lie on a *path* in the space of likelihood weights: replica k samples
@@ -49,9 +49,9 @@ class LadderState(NamedTuple):
     betas: jax.Array  # (K,)
     log_step: jax.Array  # (K,) log step size in use
     da: tuple  # dual-averaging state, batched over K
-    scale: jax.Array  # (K, dim)
-    w_mean: jax.Array  # (K, dim) Welford mean since the last scale update
-    w_m2: jax.Array  # (K, dim)
+    chol: jax.Array  # (K, dim, dim) Cholesky factor of each replica's inverse mass matrix
+    w_mean: jax.Array  # (K, dim) Welford mean since the last mass-matrix update
+    w_m2: jax.Array  # (K, dim, dim) Welford sum of outer products
     w_n: jax.Array  # ()
     rej_sum: jax.Array  # (K-1,) swap rejection since the last ladder update
     rej_n: jax.Array  # ()
@@ -92,14 +92,15 @@ def _da_reset(log_step):
     return jax.vmap(_DA_INIT)(log_step + jnp.log(10.0))
 
 
-def init(z0, betas, log_step, scale, log_prior_fn, loglik_fn) -> LadderState:
-    """State of one run from starting points ``z0`` ``(K, dim)`` and a ladder ``(K,)``."""
+def init(z0, betas, log_step, chol, log_prior_fn, loglik_fn) -> LadderState:
+    """State of one run from starting points ``z0`` ``(K, dim)``, a ladder ``(K,)`` and
+    Cholesky factors ``(K, dim, dim)`` of the initial inverse mass matrices."""
     k, dim = z0.shape
     reps = jax.vmap(lambda z: _moves.init(z, log_prior_fn, loglik_fn))(z0)
-    zk = jnp.zeros((k, dim))
     return LadderState(
         replicas=reps, betas=betas, log_step=log_step, da=_da_reset(log_step),
-        scale=scale, w_mean=zk, w_m2=zk, w_n=jnp.zeros(()), rej_sum=jnp.zeros(k - 1),
+        chol=chol, w_mean=jnp.zeros((k, dim)), w_m2=jnp.zeros((k, dim, dim)),
+        w_n=jnp.zeros(()), rej_sum=jnp.zeros(k - 1),
         rej_n=jnp.zeros(()), swap_sum=jnp.zeros(k - 1), acc_sum=jnp.zeros(k),
         n_kept=jnp.zeros(()), rt=init_round_trips(k),
     )
@@ -110,9 +111,42 @@ def _interp_rows(x_new, x_old, rows):
     return jax.vmap(lambda c: jnp.interp(x_new, x_old, c), in_axes=1, out_axes=1)(rows)
 
 
+def interp_chol(x_new, x_old, chol):
+    """Cholesky factors ``(K, d, d)`` moved from the rungs ``x_old`` to ``x_new``: the
+    diagonal interpolated in log, the rest linearly (a lower-triangular matrix with a
+    positive diagonal stays a valid factor)."""
+    k, d, _ = chol.shape
+    diag = jnp.diagonal(chol, axis1=1, axis2=2)
+    log_diag = _interp_rows(x_new, x_old, jnp.log(diag))
+    off = _interp_rows(x_new, x_old, chol.reshape(k, d * d)).reshape(k, d, d)
+    eye = jnp.eye(d, dtype=bool)
+    return jnp.where(eye, jax.vmap(jnp.diag)(jnp.exp(log_diag)), off)
+
+
+def covariance_factor(m2, n, dense: bool):
+    """Cholesky factors ``(K, d, d)`` of windowed covariances (Welford sums ``m2``, ``n``
+    draws). Diagonal: the variances shrunk towards ``1e-3`` as Stan does. Dense: the
+    correlations shrunk towards zero by ``n / (n + 5)`` (scale-free: posteriors of sharp
+    data can have standard deviations far below Stan's ``1e-3`` floor, which would spoil
+    the conditioning), the diagonal factor where the dense one is not finite."""
+    d = m2.shape[-1]
+    cov = m2 / jnp.maximum(n - 1, 1)
+    var = jnp.diagonal(cov, axis1=1, axis2=2)
+    diag = jax.vmap(jnp.diag)(jnp.sqrt((n / (n + 5)) * var + 1e-3 * (5 / (n + 5))))
+    if not dense:
+        return diag
+    eye = jnp.eye(d, dtype=bool)
+    shrunk = jnp.where(eye, cov + 1e-300, (n / (n + 5)) * cov)
+    full = jnp.linalg.cholesky(shrunk)
+    ok = jnp.all(jnp.isfinite(full), axis=(1, 2), keepdims=True)
+    return jnp.where(ok, full, diag)
+
+
 def build_kernel(log_prior_fn, loglik_fn, prior_draw_fn, *, move: str, leapfrog_steps: int,
-                 moves_per_step: int, target_accept: float, schedule: Schedule):
-    """``step(state, key, t, path) -> (state, StepOutput)`` for one run."""
+                 moves_per_step: int, target_accept: float, schedule: Schedule,
+                 dense: bool = False):
+    """``step(state, key, t, path) -> (state, StepOutput)`` for one run. ``dense``: adapt
+    full mass matrices (covariances) instead of their diagonals."""
     if move == "hmc":
         kernel = _moves.build_hmc(log_prior_fn, loglik_fn, leapfrog_steps)
     else:
@@ -126,7 +160,7 @@ def build_kernel(log_prior_fn, loglik_fn, prior_draw_fn, *, move: str, leapfrog_
 
         def one(reps, k):
             keys = jax.random.split(k, weights.shape[0])
-            return jax.vmap(kernel)(keys, reps, weights, eps, s.scale)
+            return jax.vmap(kernel)(keys, reps, weights, eps, s.chol)
 
         if moves_per_step == 1:
             return one(s.replicas, key)
@@ -138,27 +172,24 @@ def build_kernel(log_prior_fn, loglik_fn, prior_draw_fn, *, move: str, leapfrog_
         # step sizes: dual averaging towards target_accept
         da = jax.vmap(_DA_UPDATE)(target_accept - acc, s.da)
         log_step = jnp.where(n == warmup, da[1], da[0])
-        # scales: Welford variance of each replica since the last update
+        # mass matrices: Welford covariance of each replica since the last update
         wn = s.w_n + 1
         d = s.replicas.z - s.w_mean
         w_mean = s.w_mean + d / wn
-        w_m2 = s.w_m2 + d * (s.replicas.z - w_mean)
-        var = w_m2 / jnp.maximum(wn - 1, 1)
-        var = (wn / (wn + 5)) * var + 1e-3 * (5 / (wn + 5))  # Stan's regularisation
+        w_m2 = s.w_m2 + d[:, :, None] * (s.replicas.z - w_mean)[:, None, :]
         new_scale = jnp.isin(n, scale_at)
-        scale = jnp.where(new_scale, jnp.sqrt(var), s.scale)
+        chol = jnp.where(new_scale, covariance_factor(w_m2, wn, dense), s.chol)
         # ladder: invert the cumulative barrier
         new_ladder = jnp.isin(n, ladder_at)
         rej = s.rej_sum / jnp.maximum(s.rej_n, 1)
         betas = jnp.where(new_ladder, adapt_ladder(s.betas, rej), s.betas)
         log_step = jnp.where(new_ladder, jnp.interp(betas, s.betas, log_step), log_step)
-        log_scale = _interp_rows(betas, s.betas, jnp.log(scale))
-        scale = jnp.where(new_ladder, jnp.exp(log_scale), scale)
+        chol = jnp.where(new_ladder, interp_chol(betas, s.betas, chol), chol)
         da = jax.tree_util.tree_map(
             lambda a, b: jnp.where(new_scale, a, b), _da_reset(log_step), da)
         reset = lambda x: jnp.where(new_scale, jnp.zeros_like(x), x)  # noqa: E731
         return s._replace(
-            betas=betas, log_step=log_step, da=da, scale=scale, w_mean=reset(w_mean),
+            betas=betas, log_step=log_step, da=da, chol=chol, w_mean=reset(w_mean),
             w_m2=reset(w_m2), w_n=reset(wn), rej_sum=jnp.where(new_ladder, 0.0, s.rej_sum),
             rej_n=jnp.where(new_ladder, 0.0, s.rej_n),
             rt=s.rt._replace(trips=jnp.where(n == warmup, 0, s.rt.trips)),

@@ -29,7 +29,7 @@ def test_move_samples_tempered_gaussian(move):
     else:
         kernel = _moves.build_hmc(_log_prior, _loglik, leapfrog_steps=3)
         eps = 0.6
-    scale = jnp.ones(1)
+    scale = jnp.eye(1)
 
     def body(state, key):
         state, acc = kernel(key, state, w, eps, scale)
@@ -45,6 +45,39 @@ def test_move_samples_tempered_gaussian(move):
     assert abs(zs.mean() - 1.0) < 4 * se + 1e-3
     assert abs(zs.var() - 1 / 1.5) < 0.03
     assert 0.05 < float(np.mean(acc)) < 0.99
+
+
+@pytest.mark.parametrize("move", ["rwm", "hmc"])
+def test_dense_mass_samples_correlated_gaussian(move):
+    """With a dense factor S (inverse mass S S^T) the moves still leave the target
+    invariant: mean and covariance of a correlated 2-D Gaussian, rho = 0.95."""
+    cov = np.array([[1.0, 0.95], [0.95, 1.0]])
+    prec = jnp.asarray(np.linalg.inv(cov))
+
+    def log_prior(z):
+        return -0.5 * z @ prec @ z
+
+    def loglik(z):
+        return jnp.zeros(1)
+
+    chol = jnp.asarray(np.linalg.cholesky(cov))
+    if move == "rwm":
+        kernel, eps = _moves.build_rwm(log_prior, loglik), 1.7
+    else:
+        kernel, eps = _moves.build_hmc(log_prior, loglik, leapfrog_steps=3), 0.8
+    w = jnp.array([1.0])
+
+    def body(state, key):
+        state, acc = kernel(key, state, w, eps, chol)
+        return state, (state.z, acc)
+
+    state = _moves.init(jnp.zeros(2), log_prior, loglik)
+    _, (zs, acc) = jax.jit(lambda s: jax.lax.scan(body, s, jax.random.split(
+        jax.random.PRNGKey(5), 40_000)))(state)
+    zs = np.asarray(zs)[1000:]
+    np.testing.assert_allclose(zs.mean(0), 0.0, atol=0.05)
+    np.testing.assert_allclose(np.cov(zs.T), cov, atol=0.05)
+    assert 0.2 < float(np.mean(acc)) < 0.99
 
 
 def test_swap_ratio_matches_brute_force():
