@@ -76,6 +76,8 @@ def run(args) -> int:
     result.tree.attrs["model_file"] = str(spec.path)
     result.tree.attrs["wall_time_s"] = round(elapsed, 2)
     files = write_report(result, spec, out, plots=not args.no_plots)
+    if getattr(method, "checkpoint", None):  # the run is complete: nothing left to resume
+        Path(method.checkpoint).unlink(missing_ok=True)
     print(f"\nFinished in {elapsed:.1f} s. Results in {out}/:")
     for f, what in files:
         print(f"  {f.name:<28} {what}")

@@ -28,7 +28,8 @@ class NUTS:
     """No-U-Turn sampling of the unconstrained posterior (NumPyro).
 
     Chains start near the best of ``restarts`` MAP searches, spread by ``init_spread``
-    times the Laplace standard deviations (so R-hat compares chains that started apart).
+    times the Laplace standard deviations (so R-hat compares chains that started apart);
+    the Laplace covariance is also the first mass matrix of the warm-up.
     ``dense_mass`` adapts a full mass matrix (for strongly correlated posteriors).
     Chains run vectorised (``chain_method="vectorized"``): one program for all chains,
     on CPU or accelerator.
@@ -42,24 +43,32 @@ class NUTS:
 
     name = "nuts"
 
+    def laplace(self, problem, z):
+        """Laplace covariance of the posterior at ``z`` (unconstrained space)."""
+        return laplace_covariance(problem.log_density_z, z)
+
     def initial_points(self, problem, key, chains: int):
-        """Chain starting points ``(chains, dim)`` around the MAP estimate."""
+        """Chain starting points ``(chains, dim)`` around the MAP estimate, the optimum, and
+        the Laplace covariance there (None when it is not positive definite)."""
         k_start, k_jit = jax.random.split(key)
         opt = maximize(problem.log_density_z, problem.sample_prior_z(k_start, self.restarts))
-        cov = laplace_covariance(problem.log_density_z, opt.z)
-        sd = jnp.sqrt(jnp.clip(jnp.diag(cov), 0.0, None))
-        good = bool(jnp.all(jnp.isfinite(sd))) and bool(jnp.all(sd > 0))
-        sd = jnp.where(good, sd, 0.01)
+        cov = self.laplace(problem, opt.z)
+        good = bool(jnp.all(jnp.isfinite(jnp.linalg.cholesky(cov))))
+        sd = jnp.sqrt(jnp.diag(cov)) if good else jnp.full(problem.dim, 0.01)
         eps = jax.random.normal(k_jit, (chains, problem.dim))
         z0 = opt.z + self.init_spread * jnp.clip(eps, -2, 2) * sd
-        return z0.at[0].set(opt.z), opt
+        return z0.at[0].set(opt.z), opt, (cov if good else None)
 
     def run(self, problem, *, chains, draws, warmup, key, progress) -> Draws:
         k_init, k_run = jax.random.split(key)
-        z0, opt = self.initial_points(problem, k_init, chains)
+        z0, opt, cov = self.initial_points(problem, k_init, chains)
         logp = problem.log_density_z
+        # the first mass matrix: the Laplace covariance (sharp posteriors would otherwise
+        # start warm-up with a unit mass matrix, tiny steps and maximal trees)
+        inv_mass = None if cov is None else (cov if self.dense_mass else jnp.diag(cov))
         kernel = _NumPyroNUTS(
             potential_fn=lambda z: -logp(z),
+            inverse_mass_matrix=inv_mass,
             dense_mass=self.dense_mass,
             target_accept_prob=self.target_accept,
             max_tree_depth=self.max_tree_depth,

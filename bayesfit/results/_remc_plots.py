@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.ticker import NullFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator
 
 from ..errors import BayesfitError
 
@@ -40,7 +40,8 @@ def plot_free_energy(result, *, span: float = 10.0):
         lo = f_min - 0.05 * abs(f_min) - 1.0
         ax.set_ylim(lo, f_min + max(10.0, 0.3 * (np.nanmax(F.values[keep]) - f_min)))
         ax.set_xscale("log")
-        ax.xaxis.set_minor_formatter(NullFormatter())  # narrow ranges: no crowded labels
+        ax.xaxis.set_minor_locator(LogLocator(subs=(2.0, 5.0)))  # 1-2-5 labels, readable
+        ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _: f"{v:.2g}"))
         units = result.tree["observed_data"][d].attrs.get("units", "") \
             if "observed_data" in result.tree.children else ""
         ax.set_xlabel(f"sigma_{d}" + (f" [{units}]" if units else ""))

@@ -26,7 +26,7 @@ import numpy as np
 import numpyro.distributions as dist
 
 from ..core import Dataset, Problem
-from ..inference import NUTS, fit, maximize
+from ..inference import NUTS, fit
 from ..results import predict
 from . import vae
 from ._kernel_game import MatrixGameKernel
@@ -139,16 +139,8 @@ class OdeNUTS(NUTS):
     kernel): chains start around the MAP with the spread of
     :func:`fd_laplace_covariance` instead of ``jax.hessian``."""
 
-    def initial_points(self, problem, key, chains: int):
-        k_start, k_jit = jax.random.split(key)
-        opt = maximize(problem.log_density_z, problem.sample_prior_z(k_start, self.restarts))
-        sd = jnp.sqrt(
-            jnp.clip(jnp.diag(fd_laplace_covariance(problem.log_density_z, opt.z)), 0.0, None)
-        )
-        sd = jnp.where(jnp.all(jnp.isfinite(sd)) & jnp.all(sd > 0), sd, 0.01)
-        eps = jax.random.normal(k_jit, (chains, problem.dim))
-        z0 = opt.z + self.init_spread * jnp.clip(eps, -2, 2) * sd
-        return z0.at[0].set(opt.z), opt
+    def laplace(self, problem, z):
+        return fd_laplace_covariance(problem.log_density_z, z)
 
 
 # Start from the problem's data-informed initial values (one MAP search): multi-start
