@@ -11,6 +11,7 @@ J2 = 0. The generating values are read from the data files' headers (written by
 
 from __future__ import annotations
 
+import functools
 import re
 import warnings
 from pathlib import Path
@@ -25,7 +26,7 @@ from bayesfit.io import load_model
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "kcu4p3o12.toml"
 COUPLINGS = ["J1", "J2", "J3", "J4"]
-# one xdist worker runs the whole module, so the joint fit (a module fixture) runs once
+# one xdist worker runs the whole module, so the (cached) joint fit runs once
 pytestmark = pytest.mark.xdist_group("kcu4p3o12")
 
 
@@ -52,9 +53,16 @@ def _fit(parameters, datasets):
                             progress=False)
 
 
-@pytest.fixture(scope="module")
-def joint():
+@functools.cache
+def _joint():
     return _fit(SPEC.parameters, SPEC.read_datasets())
+
+
+@pytest.fixture
+def joint():
+    """The joint fit, once per worker process (xdist may interleave other modules between
+    this module's tests, which would rebuild a module-scoped fixture)."""
+    return _joint()
 
 
 def test_joint_fit_recovers_the_generating_values(joint):
