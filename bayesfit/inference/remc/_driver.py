@@ -79,13 +79,11 @@ class Runner:
 
     def __init__(self, problem, *, replicas: int, chains: int, draws: int, warmup: int,
                  move: str, leapfrog_steps: int, moves_per_step: int, target_accept: float,
-                 adapt_ladder: bool, chunk: int, dense: bool = False,
-                 ladder: str = "power"):
+                 adapt_ladder: bool, chunk: int, dense: bool = False):
         self.problem = problem
         self.K, self.R, self.N, self.W = replicas, chains, draws, warmup
         self.move = move
         self.dense = dense
-        self.ladder = ladder
         self.chunk = max(1, min(chunk, warmup + draws))
         self.log_prior_fn = problem.log_prior_z
         self.loglik_fn = loglik_vector(problem)
@@ -114,33 +112,13 @@ class Runner:
         self._start = jax.jit(self._initial_state)
 
     # -- starting state ---------------------------------------------------------------
-    def _initial_state(self, stage_key, start: Start, path: _sampler.Path):
+    def _initial_state(self, stage_key, start: Start):
         """Run keys and starting states of all runs (one compiled function)."""
         k_init, k_steps = jax.random.split(stage_key)
         run_keys = jax.vmap(lambda r: jax.random.fold_in(k_steps, r))(jnp.arange(self.R))
-        return run_keys, self.initial_state(k_init, start, path)
+        return run_keys, self.initial_state(k_init, start)
 
-    def first_ladder(self, flat, path: _sampler.Path):
-        """``(K,)`` initial ladder. ``"power"``: ``(k / (K - 1))**4``. ``"spread"``:
-        ``b_1 = 1 / s`` with ``s`` the spread (interquartile range / 1.349) of the path's
-        integrand over the prior draws ``flat``, so that the first pair can swap, then
-        geometric up to 1 (never above the power ladder's ``b_1``)."""
-        K = self.K
-        power = jnp.asarray(initial_ladder(K))
-        if self.ladder == "power":
-            return power
-        ll = jax.vmap(self.loglik_fn)(flat)
-        u = jnp.sum(jnp.where(path.direction == 0, 0.0, path.direction * ll), axis=-1)
-        u = jnp.where(jnp.isfinite(u), u, jnp.nan)
-        q1, q3 = jnp.nanpercentile(u, 25.0), jnp.nanpercentile(u, 75.0)
-        spread = (q3 - q1) / 1.349
-        b1 = jnp.where(jnp.isfinite(spread) & (spread > 0), 1.0 / spread, power[1])
-        b1 = jnp.clip(b1, 1e-300, power[1])
-        k = jnp.arange(1, K)
-        geo = jnp.exp(jnp.log(b1) * (K - 1 - k) / (K - 2))
-        return jnp.concatenate([jnp.zeros(1), geo])
-
-    def initial_state(self, key, start: Start, path: _sampler.Path):
+    def initial_state(self, key, start: Start):
         """Prior draws; where ``start.use``, replicas whose tempered target is narrower than
         the prior start from its Laplace approximation instead (see :class:`Start`)."""
         p, K, R = self.problem, self.K, self.R
@@ -151,7 +129,7 @@ class Runner:
             z0 = z0.at[:, -1].set(flat[0])
         sd = jnp.std(flat, axis=0)
         sd = jnp.where(jnp.isfinite(sd) & (sd > 0), sd, 1.0)
-        betas = jnp.broadcast_to(self.first_ladder(flat, path), (R, K))
+        betas = jnp.broadcast_to(jnp.asarray(initial_ladder(K)), (R, K))
         # Laplace approximation of prior * L**b: covariance / b, used while narrower than
         # the prior
         inv_sqrt_b = 1.0 / jnp.sqrt(jnp.maximum(betas, 1e-300))
@@ -176,8 +154,7 @@ class Runner:
         stage_key = jax.random.fold_in(key, zlib.crc32(stage.encode()) & 0x7FFFFFFF)
         if start is None:
             start = Start.prior(self.problem.dim)
-        path = jax.tree_util.tree_map(jnp.asarray, path)
-        run_keys, states = self._start(stage_key, start, path)
+        run_keys, states = self._start(stage_key, start)
         leaves, treedef = jax.tree_util.tree_flatten(states)
         K, R, N, W, dim = self.K, self.R, self.N, self.W, self.problem.dim
         total = W + N
@@ -197,6 +174,7 @@ class Runner:
             return arrays | buf | {"t": np.asarray(t)}
 
         last_save = t
+        path = jax.tree_util.tree_map(jnp.asarray, path)
         with bar(total, f"remc {stage}", progress) as pbar, terminate_as_interrupt():
             pbar.update(t)
             try:

@@ -33,7 +33,6 @@ _MOVES = ("hmc", "rwm")
 _NOISE = ("free", "free_energy")
 _STARTS = ("map", "prior")
 _MASS = ("diag", "dense")
-_LADDERS = ("power", "spread")
 
 
 def _check(cond: bool, msg: str) -> None:
@@ -69,10 +68,6 @@ class REMC:
         thermodynamic data often have correlations of 0.9-0.99).
     target_accept:
         Acceptance rate the step sizes are tuned to (default 0.75 for HMC, 0.3 for RWM).
-    ladder:
-        The first ladder: ``"power"`` (``b_k = (k / (K - 1))**4``) or ``"spread"``
-        (``b_1`` = 1 / the spread of the log likelihood over prior draws, geometric above;
-        for data so precise that prior draws have log likelihoods of -1e9).
     adapt_ladder:
         Move the rungs during warm-up towards equal swap acceptance (Syed et al. 2021).
     noise:
@@ -110,7 +105,6 @@ class REMC:
     leapfrog_steps: int = 8
     moves_per_step: int = 1
     mass: str = "diag"
-    ladder: str = "power"
     target_accept: float | None = None
     adapt_ladder: bool = True
     noise: str = "free"
@@ -131,8 +125,6 @@ class REMC:
         _check(self.move in _MOVES, f"REMC: move must be one of {_MOVES}, got {self.move!r}.")
         _check(self.noise in _NOISE,
                f"REMC: noise must be one of {_NOISE}, got {self.noise!r}.")
-        _check(self.ladder in _LADDERS,
-               f"REMC: ladder must be one of {_LADDERS}, got {self.ladder!r}.")
         _check(self.mass in _MASS, f"REMC: mass must be one of {_MASS}, got {self.mass!r}.")
         _check(self.start in _STARTS,
                f"REMC: start must be one of {_STARTS}, got {self.start!r}.")
@@ -160,7 +152,7 @@ class REMC:
                              warmup=warmup, move=self.move, leapfrog_steps=self.leapfrog_steps,
                              moves_per_step=self.moves_per_step, target_accept=self._accept(),
                              adapt_ladder=self.adapt_ladder, chunk=self.chunk,
-                             dense=self.mass == "dense", ladder=self.ladder)
+                             dense=self.mass == "dense")
 
     def _sampling_options(self) -> dict:
         skip = {"checkpoint", "checkpoint_every", "resume", "chunk"}
