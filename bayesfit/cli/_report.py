@@ -25,6 +25,15 @@ def _savefig(fig_or_pc, path: Path) -> None:
     plt.close("all")
 
 
+def correlation_table(result) -> pd.DataFrame | None:
+    """Posterior correlation matrix of the scalar parameters (None with fewer than two)."""
+    names = [n for n in result.parameter_names if result.posterior[n].ndim == 2]
+    if len(names) < 2:
+        return None
+    draws = np.stack([result.draws(n) for n in names])
+    return pd.DataFrame(np.corrcoef(draws), index=names, columns=names)
+
+
 def noise_table(result) -> pd.DataFrame | None:
     """``sigma_hat`` (with its Monte Carlo error and the MAP level) of every dataset whose noise was
     estimated from the free energy, in the dataset's y units; None without a noise group."""
@@ -58,6 +67,10 @@ def write_report(result, spec, out: Path, *, plots: bool = True) -> list[tuple[P
         print(f"\nlog evidence = {result.log_evidence:.3f} +- {result.log_evidence_err:.3f} nats")
     write_text_atomic(out / "summary.csv", table.to_csv())
     files.append((out / "summary.csv", "posterior summary table"))
+    corr = correlation_table(result)
+    if corr is not None:
+        write_text_atomic(out / "correlations.csv", corr.to_csv(float_format="%.4f"))
+        files.append((out / "correlations.csv", "posterior correlation matrix of the parameters"))
     noise = noise_table(result)
     if noise is not None:
         print("\nNoise levels at the minimum of the Bayesian free energy F(sigma):")

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import bayesfit as bf
@@ -67,6 +68,10 @@ def test_fit_summary_and_outputs_on_shipped_example(tmp_path, capsys):
         lo, hi = np.quantile(r.draws(name), [0.005, 0.995])
         assert lo < truth < hi
     assert r.tree["posterior"]["tau"].attrs["units"] == "s"
+    corr = pd.read_csv(out / "correlations.csv", index_col=0)
+    names = ["A", "tau", "c"]
+    np.testing.assert_allclose(corr.loc[names, names].to_numpy(),
+                               np.corrcoef(np.stack([r.draws(n) for n in names])), atol=1e-4)
     assert main(["summary", str(out / "fit.nc")]) == 0
     assert "tau" in capsys.readouterr().out
 
