@@ -26,8 +26,6 @@ from bayesfit.io import load_model
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "kcu4p3o12.toml"
 COUPLINGS = ["J1", "J2", "J3", "J4"]
-# one xdist worker runs the whole module, so the (cached) joint fit runs once
-pytestmark = pytest.mark.xdist_group("kcu4p3o12")
 
 
 def _header(path: Path) -> tuple[dict[str, float], float]:
@@ -60,8 +58,9 @@ def _joint():
 
 @pytest.fixture
 def joint():
-    """The joint fit, once per worker process (xdist may interleave other modules between
-    this module's tests, which would rebuild a module-scoped fixture)."""
+    """The joint fit, once per process (xdist may interleave other modules between this
+    module's tests, which would rebuild a module-scoped fixture; a second worker that
+    gets one of these tests fits it again)."""
     return _joint()
 
 
