@@ -40,12 +40,28 @@ def maximize(log_density, z0, *, rtol: float = 1e-8, atol: float = 1e-8, max_ste
     return Optimum(ends[best], vals[best], ends, vals)
 
 
+def fd_laplace_covariance(log_density, z, *, h: float = 1e-4):
+    """Laplace covariance from a central-difference Hessian of the (reverse-mode) gradient:
+    ``2 dim`` gradient evaluations. For models that are only reverse-differentiable (ODE
+    kernels through diffrax's reverse-only adjoint), where forward-over-reverse
+    ``jax.hessian`` is unavailable."""
+    grad = jax.jit(jax.grad(log_density))
+    eye = jnp.eye(z.shape[0])
+    cols = [(grad(z + h * e) - grad(z - h * e)) / (2 * h) for e in eye]
+    H = jnp.stack(cols, axis=1)
+    return jnp.linalg.inv(-0.5 * (H + H.T))
+
+
 def laplace_covariance(log_density, z):
     """Inverse of the negative Hessian of ``log_density`` at ``z`` (symmetrised).
 
-    Raises ``numpy.linalg.LinAlgError``-free: a non-positive-definite Hessian gives NaNs,
-    which the caller reports.
+    Exact (``jax.hessian``) where forward-mode differentiation is available, else from
+    finite differences of the gradient (:func:`fd_laplace_covariance`). A
+    non-positive-definite Hessian gives NaNs or negative variances, which callers check.
     """
-    h = jax.hessian(log_density)(z)
+    try:
+        h = jax.hessian(log_density)(z)
+    except TypeError:  # "can't apply forward-mode autodiff (jvp) to a custom_vjp function"
+        return fd_laplace_covariance(log_density, z)
     h = 0.5 * (h + h.T)
     return jnp.linalg.inv(-h)

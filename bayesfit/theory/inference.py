@@ -27,6 +27,7 @@ import numpyro.distributions as dist
 
 from ..core import Dataset, Problem
 from ..inference import NUTS, fit
+from ..inference._optimize import fd_laplace_covariance as fd_laplace_covariance
 from ..results import predict
 from . import vae
 from ._kernel_game import MatrixGameKernel
@@ -120,17 +121,6 @@ def curves_problem(
     init = {k: v for k, v in init.items() if not isinstance(params.get(k), float)}
     problem = Problem(params, datasets, init=init, name="linear VAE learning curves")
     return problem, kernel
-
-
-def fd_laplace_covariance(log_density, z, *, h: float = 1e-4):
-    """Laplace covariance from a central-difference Hessian of the (reverse-mode)
-    gradient. ODE kernels differentiate through diffrax's reverse-only adjoint, so the
-    forward-over-reverse ``jax.hessian`` is unavailable (and would compile for minutes)."""
-    grad = jax.jit(jax.grad(log_density))
-    eye = jnp.eye(z.shape[0])
-    cols = [(grad(z + h * e) - grad(z - h * e)) / (2 * h) for e in eye]
-    H = jnp.stack(cols, axis=1)
-    return jnp.linalg.inv(-0.5 * (H + H.T))
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import jax
 import numpy as np
+import pytest
 
+from bayesfit.inference import laplace_covariance
 from bayesfit.inference.remc._driver import Runner, Start
 from bayesfit.inference.remc._start import laplace_start
 
@@ -45,3 +47,19 @@ def test_sharp_replicas_start_near_the_mode_and_broad_ones_from_the_prior():
     # without a start every replica is a prior draw
     prior = runner.initial_state(jax.random.PRNGKey(0), Start.prior(3))
     assert np.all(np.abs(np.asarray(prior.replicas.z)[:, -1] - mean).max(-1) > 3 * sd.max())
+
+
+def test_laplace_covariance_of_a_reverse_only_model_uses_finite_differences():
+    """ODE kernels (diffrax, reverse-only adjoint) have no forward-mode derivative; the
+    Laplace start must still work: the Hessian then comes from differences of gradients."""
+    prec = np.array([[4.0, 1.0], [1.0, 3.0]])
+
+    @jax.custom_vjp
+    def log_density(z):
+        return -0.5 * z @ prec @ z
+
+    log_density.defvjp(lambda z: (log_density(z), z), lambda z, g: (-(prec @ z) * g,))
+    with pytest.raises(TypeError):
+        jax.hessian(log_density)(np.zeros(2))
+    cov = laplace_covariance(log_density, np.array([0.3, -0.2]))
+    np.testing.assert_allclose(np.asarray(cov), np.linalg.inv(prec), rtol=1e-6)
