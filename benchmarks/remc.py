@@ -14,6 +14,18 @@ is the wall time scaled to an error of 0.1 nats (error ~ 1/sqrt(time); for bayes
 also scales the compilation). The last lines compare measured wall times at two accuracy
 levels (about 0.1 and 0.05 nats), and bayesfit against the NumPy loop (same algorithm).
 
+Two more studies (issue 10), each selected by a flag:
+
+``--two-modes``: the log evidence of a 6-D mixture of two narrow Gaussians (weights 0.3 /
+0.7, 30 widths apart, prior log likelihoods below -1e6; exact answers from
+``tests/inference/remc/helpers.make_two_modes``): bayesfit REMC with the prior, Gaussian and
+stabilized references against dynesty; error against the exact value per CPU-second.
+
+``--references``: the main job's posterior (``models/kcu4p3o12.toml``, noise levels fixed at
+the generating values, so every scheme samples the same target): round trips per run and
+per CPU-second, the barrier ``Lambda`` and the bulk ESS per CPU-second of J1..J4 and g, for
+the prior, Gaussian and stabilized references in the same run.
+
 Run: ``.venv/bin/python benchmarks/remc.py`` (``--quick`` for a smoke run).
 """
 
@@ -59,7 +71,8 @@ def run_bayesfit(x, y, move, chains, draws, warmup, replicas, moves_per_step):
     problem = bayesfit.Problem(
         {k: dist.Uniform(lo, hi) for k, lo, hi in zip(NAMES, LO, HI, strict=True)},
         bayesfit.Dataset(x, y, sigma=SIGMA, model=peak))
-    method = bayesfit.REMC(move=move, replicas=replicas, moves_per_step=moves_per_step)
+    method = bayesfit.REMC(move=move, replicas=replicas, moves_per_step=moves_per_step,
+                           reference="prior")
     kw = dict(chains=chains, draws=draws, warmup=warmup, seed=1, progress=False,
               predictive=False)
     t0 = time.perf_counter()
@@ -154,11 +167,130 @@ def run_numpy_loop(x, y, betas, chains, draws, warmup, moves_per_step, seed=0):
     return est.value, est.err, time.perf_counter() - t0
 
 
+def _cpu():
+    t = os.times()
+    return t.user + t.system
+
+
+def _fit_timed(problem, method, **kw):
+    import warnings
+
+    c0, t0 = _cpu(), time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        res = bayesfit.fit(problem, method, progress=False, predictive=False, **kw)
+    return res, _cpu() - c0, time.perf_counter() - t0
+
+
+def two_modes(quick: bool):
+    """Evidence error per CPU-second on the two-mode target: REMC references vs dynesty."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "inference" / "remc"))
+    from helpers import make_two_modes
+
+    m = make_two_modes()
+    rows = []
+    draws = 500 if quick else 1500
+    for ref in ("prior", "gaussian", "stabilized"):
+        method = bayesfit.REMC(reference=ref, leapfrog_steps=4,
+                               replicas=16 if ref == "prior" else None)
+        res, cpu, wall = _fit_timed(m.problem, method, chains=4, draws=draws, warmup=500,
+                                    seed=1)
+        w = float(np.mean(res.draws("a0") < 0))
+        trips = res.tree["ladder"]["round_trips"].values
+        rows.append((f"REMC reference={ref}", res.log_evidence, res.log_evidence_err, w,
+                     int(trips.min()), cpu, wall))
+        print(rows[-1], flush=True)
+    import dynesty
+    from scipy.stats import norm
+
+    x, y, d = m.x, m.y, m.x.shape[1]
+
+    def loglike(a):
+        h = a[0] if a[0] > 0 else -3.0 / 7.0 * a[0]
+        r = (y - x @ np.concatenate([[h], a[1:]])) / 0.1
+        return -0.5 * r @ r - y.size * np.log(0.1 * np.sqrt(2 * np.pi))
+
+    c0, t0 = _cpu(), time.perf_counter()
+    s = dynesty.NestedSampler(loglike, lambda u: norm.ppf(u) * 100.0, d,
+                              nlive=200 if quick else 1000, rstate=np.random.default_rng(0))
+    s.run_nested(dlogz=0.01, print_progress=False)
+    r = s.results
+    wts = np.exp(r.logwt - r.logz[-1])
+    rows.append((f"dynesty nlive={s.nlive}", float(r.logz[-1]), float(r.logzerr[-1]),
+                 float(np.sum(wts * (r.samples[:, 0] < 0))), -1, _cpu() - c0,
+                 time.perf_counter() - t0))
+    print(f"\ntwo-mode target (6-D, weights 0.3 / 0.7, 30 widths apart): exact log Z "
+          f"{m.log_evidence:.3f}, weight of a0 < 0 {m.weight_negative:.3f}; load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    hdr = (f"{'method':30s} {'log Z':>9s} {'err':>6s} {'|dZ|':>6s} {'w(a0<0)':>8s} "
+           f"{'trips/run':>9s} {'CPU s':>7s} {'wall s':>7s} {'|dZ|^2 CPU':>10s}")
+    print(hdr + "\n" + "-" * len(hdr))
+    for name, z, e, w, tr, cpu, wall in rows:
+        dz = abs(z - m.log_evidence)
+        print(f"{name:30s} {z:9.3f} {e:6.3f} {dz:6.3f} {w:8.3f} {tr:9d} {cpu:7.1f} "
+              f"{wall:7.1f} {max(dz, e) ** 2 * cpu:10.3f}")
+    print("(last column: squared error x CPU time, lower is better; error = max(|dZ|, err))")
+
+
+def references(quick: bool):
+    """Round trips and ESS per CPU-second on the main job's posterior, by reference."""
+    from pathlib import Path
+
+    import arviz as az
+
+    from bayesfit.inference.remc import with_noise_fixed
+    from bayesfit.io import load_model
+
+    root = Path(__file__).resolve().parents[1]
+    spec = load_model(root / "models" / "kcu4p3o12.toml")
+    base = bayesfit.Problem(spec.parameters, spec.read_datasets(), units=spec.units)
+    noise = {d.noise_name: 1e-4 if d.name == "chi" else 0.02 for d in base.datasets
+             if d.noise_name in base.free}
+    problem = with_noise_fixed(base, noise)
+    draws, warmup = (100, 150) if quick else (300, 400)
+    rows = []
+    for ref in ("prior", "gaussian", "stabilized"):
+        method = bayesfit.REMC(reference=ref, leapfrog_steps=4, mass="dense",
+                               replicas=20 if ref == "prior" else None)
+        res, cpu, wall = _fit_timed(problem, method, chains=4, draws=draws, warmup=warmup,
+                                    seed=2020)
+        lad = res.tree["ladder"]
+        ess = float(np.min([az.ess(res.posterior[k].values) for k in
+                            ("J1", "J2", "J3", "J4", "g")]))
+        trips = lad["round_trips"].values
+        rows.append((ref, lad.sizes["temperature"], float(res.tree.attrs["barrier"]),
+                     float(trips.mean()), int(trips.sum()) / cpu, ess / cpu,
+                     res.log_evidence, res.log_evidence_err, cpu, wall))
+        print(rows[-1], flush=True)
+    print(f"\nmain job posterior (noise fixed at the generating levels), 4 runs x {draws} "
+          f"(warm-up {warmup}); load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    hdr = (f"{'reference':12s} {'slots':>5s} {'Lambda':>7s} {'trips/run':>9s} "
+           f"{'trips/CPUs':>10s} {'ESS/CPUs':>8s} {'log Z':>9s} {'err':>6s} {'CPU s':>7s} "
+           f"{'wall s':>7s}")
+    print(hdr + "\n" + "-" * len(hdr))
+    for r in rows:
+        print(f"{r[0]:12s} {r[1]:5d} {r[2]:7.2f} {r[3]:9.1f} {r[4]:10.3f} {r[5]:8.3f} "
+              f"{r[6]:9.2f} {r[7]:6.2f} {r[8]:7.1f} {r[9]:7.1f}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="small settings (smoke test)")
+    ap.add_argument("--two-modes", action="store_true",
+                    help="evidence on the two-mode target: references vs dynesty")
+    ap.add_argument("--references", action="store_true",
+                    help="round trips and ESS per CPU-second on the main job's posterior")
     args = ap.parse_args()
     q = args.quick
+    if args.two_modes or args.references:
+        if args.two_modes:
+            two_modes(q)
+        if args.references:
+            references(q)
+        return
     x, y = data()
     K, warmup = (12, 200) if q else (16, 500)
     # two accuracy levels, about 0.1 and 0.05 nats: (label, runs, draws, dynesty nlive)

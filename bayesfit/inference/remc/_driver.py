@@ -19,6 +19,7 @@ from ..._progress import bar
 from . import _sampler
 from ._checkpoint import Checkpoint, terminate_as_interrupt
 from ._ladder import initial_ladder
+from ._reference import Gaussian
 
 
 class Start(NamedTuple):
@@ -39,10 +40,11 @@ class Start(NamedTuple):
 
 
 class LadderRun(NamedTuple):
-    """What one stage returns (NumPy arrays; R runs, N kept draws, K replicas)."""
+    """What one stage returns (NumPy arrays; R runs, N kept draws, K slots laid out as in
+    :class:`~._sampler.Layout`)."""
 
-    betas: np.ndarray  # (R, K) final ladder
-    u: np.ndarray  # (R, N, K) integrand along the path (nats)
+    betas: np.ndarray  # (R, K) final ladder (b on the power leg, t on the reference leg)
+    u: np.ndarray  # (R, N, K, 2) integrands of the power and reference legs (nats)
     z: np.ndarray  # (R, N, dim) draws at b = 1
     lp: np.ndarray  # (R, N) log target at b = 1
     acc: np.ndarray  # (R, N) move acceptance at b = 1
@@ -50,6 +52,27 @@ class LadderRun(NamedTuple):
     move_acc: np.ndarray  # (R, K) mean move acceptance per replica
     step_size: np.ndarray  # (R, K)
     round_trips: np.ndarray  # (R,)
+    power: np.ndarray  # () slots of the power leg (Layout.power)
+    low: np.ndarray  # () b where the power leg starts
+
+    @property
+    def layout(self) -> _sampler.Layout:
+        return _sampler.Layout(int(self.power), self.betas.shape[1] - int(self.power) + 1)
+
+    def leg(self, name: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """``(betas (R, K_leg), u (R, N, K_leg))`` of the leg ``"power"`` or ``"reference"``
+        (slots from its reference end to the posterior), None when the run has no such leg."""
+        for leg, slots, _ in self.layout.legs():
+            if leg == name:
+                return self.betas[:, slots], self.u[:, :, slots, int(name == "reference")]
+        return None
+
+    def barrier(self, name: str) -> np.ndarray | None:
+        """Global communication barrier of a leg per run: sum of its pair rejection rates."""
+        for leg, _, pairs in self.layout.legs():
+            if leg == name:
+                return np.sum(1.0 - self.swap[:, pairs], axis=1)
+        return None
 
 
 def loglik_vector(problem):
@@ -79,9 +102,12 @@ class Runner:
 
     def __init__(self, problem, *, replicas: int, chains: int, draws: int, warmup: int,
                  move: str, leapfrog_steps: int, moves_per_step: int, target_accept: float,
-                 adapt_ladder: bool, chunk: int, dense: bool = False):
+                 adapt_ladder: bool, chunk: int, dense: bool = False,
+                 reference_replicas: int = 1, refit: bool = False, inflation: float = 1.0):
         self.problem = problem
-        self.K, self.R, self.N, self.W = replicas, chains, draws, warmup
+        self.layout = _sampler.Layout(replicas, reference_replicas)
+        self.inflation = float(inflation)
+        self.K, self.R, self.N, self.W = self.layout.size, chains, draws, warmup
         self.move = move
         self.dense = dense
         self.chunk = max(1, min(chunk, warmup + draws))
@@ -91,7 +117,7 @@ class Runner:
             self.log_prior_fn, self.loglik_fn, prior_draw(problem), move=move,
             leapfrog_steps=leapfrog_steps, moves_per_step=moves_per_step,
             target_accept=target_accept, schedule=_sampler.make_schedule(warmup, adapt_ladder),
-            dense=dense)
+            dense=dense, layout=self.layout, refit=refit, inflation=inflation)
         vstep = jax.vmap(step, in_axes=(0, 0, None, None))
         n_chunk = self.chunk
 
@@ -106,35 +132,51 @@ class Runner:
             return jax.lax.scan(body, states, jnp.arange(n_chunk))
 
         self._chunk = jax.jit(chunk_fn)
-        init = lambda z0, b, ls, sc: _sampler.init(  # noqa: E731
-            z0, b, ls, sc, self.log_prior_fn, self.loglik_fn)
+        init = lambda z0, b, ls, sc, q: _sampler.init(  # noqa: E731
+            z0, b, ls, sc, q, self.log_prior_fn, self.loglik_fn)
         self._init = jax.vmap(init)
         self._start = jax.jit(self._initial_state)
 
     # -- starting state ---------------------------------------------------------------
-    def _initial_state(self, stage_key, start: Start):
+    def _initial_state(self, stage_key, start: Start, low):
         """Run keys and starting states of all runs (one compiled function)."""
         k_init, k_steps = jax.random.split(stage_key)
         run_keys = jax.vmap(lambda r: jax.random.fold_in(k_steps, r))(jnp.arange(self.R))
-        return run_keys, self.initial_state(k_init, start)
+        return run_keys, self.initial_state(k_init, start, low)
 
-    def initial_state(self, key, start: Start):
+    def initial_ladder(self, low=0.0):
+        """``(K,)`` first rungs: the power leg from ``low`` (:func:`initial_leg`), the
+        reference leg evenly spaced in ``t``."""
+        lay = self.layout
+        low = jnp.asarray(low, dtype=float)
+        x = jnp.asarray(initial_ladder(lay.power)) if lay.power > 1 else jnp.ones(1)
+        geo = jnp.exp(jnp.linspace(0.0, 1.0, lay.power) * -jnp.log(jnp.maximum(low, 1e-300)))
+        power = jnp.where(low > 0, low * geo, x) if lay.power > 1 else jnp.ones(1)
+        ref = jnp.linspace(1.0, 0.0, lay.reference)[1:]
+        return jnp.concatenate([power, ref])
+
+    def initial_state(self, key, start: Start, low=0.0):
         """Prior draws; where ``start.use``, replicas whose tempered target is narrower than
-        the prior start from its Laplace approximation instead (see :class:`Start`)."""
-        p, K, R = self.problem, self.K, self.R
+        the prior start from its Laplace approximation instead (see :class:`Start`).
+        Reference-leg replicas start from the reference ``q`` (the Laplace approximation
+        with its covariance inflated, or a Gaussian fitted to prior draws)."""
+        p, K, R, lay = self.problem, self.K, self.R, self.layout
         k_prior, k_jit = jax.random.split(key)
         flat = p.sample_prior_z(k_prior, R * K)
         z0 = flat.reshape(R, K, p.dim)
         if p.init:  # the user's starting point goes to the b = 1 replica of every run
-            z0 = z0.at[:, -1].set(flat[0])
+            z0 = z0.at[:, lay.target].set(flat[0])
         sd = jnp.std(flat, axis=0)
         sd = jnp.where(jnp.isfinite(sd) & (sd > 0), sd, 1.0)
-        betas = jnp.broadcast_to(jnp.asarray(initial_ladder(K)), (R, K))
+        ref_leg = (jnp.arange(K) > lay.target)[None, :]
+        ladder = self.initial_ladder(low)
+        betas = jnp.broadcast_to(ladder, (R, K))
+        b_eff = jnp.where(ref_leg, 1.0, betas)  # reference-leg targets are posterior-like
         # Laplace approximation of prior * L**b: covariance / b, used while narrower than
         # the prior
-        inv_sqrt_b = 1.0 / jnp.sqrt(jnp.maximum(betas, 1e-300))
+        inv_sqrt_b = 1.0 / jnp.sqrt(jnp.maximum(b_eff, 1e-300))
         width = jnp.sqrt(jnp.sum(start.chol**2, axis=1))[None, None, :] * inv_sqrt_b[..., None]
-        narrow = (jnp.all(width < sd, axis=-1) & (betas > 0) & start.use)[..., None]
+        narrow = (jnp.all(width < sd, axis=-1) & (b_eff > 0) & start.use)[..., None]
         eps = jnp.clip(jax.random.normal(k_jit, (R, K, p.dim)), -2.0, 2.0)
         near = start.z + inv_sqrt_b[..., None] * (eps @ start.chol.T)
         z0 = jnp.where(narrow, near, z0)
@@ -144,7 +186,16 @@ class Runner:
             chol = jnp.sqrt(jnp.sum(chol**2, axis=-1))[..., None] * jnp.eye(p.dim)
         eps0 = 2.38 / np.sqrt(p.dim) if self.move == "rwm" else 0.5 / p.dim**0.25
         log_step = jnp.full((R, K), np.log(eps0))
-        return self._init(z0, betas, log_step, chol)
+        # the reference: the Laplace approximation (covariance inflated), else a Gaussian
+        # with the mean and spread of the prior draws
+        mean = jnp.where(start.use, start.z, jnp.mean(flat, axis=0))
+        chol_q = jnp.where(start.use, self.inflation * start.chol, jnp.diag(sd))
+        ref = Gaussian(jnp.broadcast_to(mean, (R, p.dim)),
+                       jnp.broadcast_to(chol_q, (R, p.dim, p.dim)))
+        if lay.reference > 1:
+            qz = mean + jnp.clip(jax.random.normal(k_jit, (R, K, p.dim)), -2, 2) @ chol_q.T
+            z0 = jnp.where(ref_leg[..., None], qz, z0)
+        return self._init(z0, betas, log_step, chol, ref)
 
     # -- one stage ----------------------------------------------------------------------
     def run(self, stage: str, key, path: _sampler.Path, ckpt: Checkpoint,
@@ -154,11 +205,11 @@ class Runner:
         stage_key = jax.random.fold_in(key, zlib.crc32(stage.encode()) & 0x7FFFFFFF)
         if start is None:
             start = Start.prior(self.problem.dim)
-        run_keys, states = self._start(stage_key, start)
+        run_keys, states = self._start(stage_key, start, path.low)
         leaves, treedef = jax.tree_util.tree_flatten(states)
         K, R, N, W, dim = self.K, self.R, self.N, self.W, self.problem.dim
         total = W + N
-        buf = {"z": np.zeros((R, N, dim)), "u": np.zeros((R, N, K)), "lp": np.zeros((R, N)),
+        buf = {"z": np.zeros((R, N, dim)), "u": np.zeros((R, N, K, 2)), "lp": np.zeros((R, N)),
                "acc": np.zeros((R, N))}
         t = 0
         part = ckpt.partial.get(stage)
@@ -202,6 +253,7 @@ class Runner:
             betas=np.asarray(s.betas), u=buf["u"], z=buf["z"], lp=buf["lp"], acc=buf["acc"],
             swap=np.asarray(s.swap_sum) / n_kept, move_acc=np.asarray(s.acc_sum) / n_kept,
             step_size=np.exp(np.asarray(s.log_step)), round_trips=np.asarray(s.rt.trips),
+            power=np.asarray(self.layout.power), low=np.asarray(float(path.low)),
         )
         ckpt.save_done(stage, result._asdict())
         return result

@@ -170,15 +170,24 @@ def stepping_stone(betas, u) -> Estimate:
 
 def cumulative_ti(betas, u, b_eval):
     """``log Z_b - log Z_0 = int_0^b m`` at every ``b_eval`` for one run (``betas`` ``(K,)``,
-    ``u`` ``(N, K)``), consistent with :func:`thermodynamic_integration` at ``b = 1``."""
+    ``u`` ``(N, K)``), consistent with :func:`thermodynamic_integration` at ``b = 1``.
+    A ladder that starts at ``b_0 > 0`` gives ``int_{b_0}^b m`` (NaN below ``b_0``)."""
     betas, u, b_eval = map(np.asarray, (betas, u, b_eval))
     m, v = moments(u[None])
     m, v = m[0], v[0]
     out = np.empty(b_eval.shape)
-    b1 = betas[1]
-    low = b_eval <= b1
-    cgf = lambda b: logsumexp(np.multiply.outer(b, u[:, 0]), axis=-1) - np.log(len(u))  # noqa: E731
-    out[low] = cgf(b_eval[low])
+    if betas[0] > 0:  # no prior end: the integral starts at the first rung
+        betas, u, m, v = (np.concatenate([[0.0], betas]), np.concatenate([u[:, :1], u], 1),
+                          np.concatenate([m[:1], m]), np.concatenate([v[:1], v]))
+        b1 = betas[1]
+        low = b_eval <= b1
+        out[low] = np.where(b_eval[low] < b1, np.nan, 0.0)
+        cgf = lambda b: np.zeros(np.shape(b))  # noqa: E731
+    else:
+        b1 = betas[1]
+        low = b_eval <= b1
+        cgf = lambda b: logsumexp(np.multiply.outer(b, u[:, 0]), axis=-1) - np.log(len(u))  # noqa: E731
+        out[low] = cgf(b_eval[low])
     b = betas[1:]
     s, f, d = np.log(b), b * m[1:], b * m[1:] + b * b * v[1:]
     seg = hermite_integral(s[:-1], s[1:], f[:-1], f[1:], d[:-1], d[1:])

@@ -28,8 +28,9 @@ RETRIES = 3  # the reference is divided by 4 each time the minimum lies at sigma
 class NoiseState:
     """Bookkeeping of the free-energy noise estimation (references, estimates, curves)."""
 
-    def __init__(self, datasets, names, sigma_ref):
+    def __init__(self, datasets, names, sigma_ref, low: float = 0.0):
         self.datasets = datasets
+        self.low = float(low)  # where the noise ladders start (0: at the prior)
         self.names = names
         self.sigma_ref = dict(sigma_ref)
         self.sigma_hat = dict(sigma_ref)
@@ -62,7 +63,8 @@ class NoiseState:
             dr[self.index[k]] = a
         shift = sum(self.shift(k, a) for k, a in direction.items())
         exact = not np.any(off > 0)
-        return Path(jnp.asarray(off), jnp.asarray(dr), jnp.asarray(shift), jnp.asarray(exact))
+        return Path(jnp.asarray(off), jnp.asarray(dr), jnp.asarray(shift), jnp.asarray(exact),
+                    jnp.asarray(self.low))
 
     def record(self, k, curve, s0, *, exact: bool) -> None:
         self.curves[k] = (curve, s0[k], exact)
@@ -102,7 +104,7 @@ def noise_stage(runner, est: NoiseState, tempered, stage, start, key, ckpt, prog
         run = runner.run(f"{stage}-{attempt}", key, path, ckpt, progress, init)
         n = sum(est.n[k] for k in tempered)
         C = sum(est.C(k, s0[k]) for k in tempered)
-        curve = noise_curve(run.betas, run.u, n, C)
+        curve = noise_curve(*run.leg("power"), n, C, reference=run.leg("reference"))
         if not (curve.at_edge and curve.b_hat >= 1.0):
             break
     else:

@@ -34,9 +34,10 @@ def adapt_ladder(betas, rejection):
 
     ``betas``: current ladder ``(K,)``; ``rejection``: mean swap rejection probability of
     each neighbouring pair ``(K-1,)`` (Rao-Blackwellised, i.e. ``1 - min(1, ratio)``).
-    Endpoints stay at 0 and 1.
+    The endpoints stay where they are (``0`` and ``1`` for a whole path).
     """
     lam = cumulative_barrier(rejection)
     levels = jnp.linspace(0.0, 1.0, betas.shape[0]) * lam[-1]
     new = jnp.interp(levels, lam, betas)
-    return new.at[0].set(0.0).at[-1].set(1.0)
+    return new.at[0].set(betas[0]).at[-1].set(betas[-1])
+

@@ -10,6 +10,7 @@ stepping stone (Xie et al. 2011); noise levels by minimising the Bayesian free e
 from __future__ import annotations
 
 import dataclasses
+import enum
 import math
 import warnings
 from dataclasses import dataclass
@@ -26,13 +27,10 @@ from ._evidence import stepping_stone, thermodynamic_integration
 from ._free_energy import NoiseState, estimate_noise, map_noise_levels, with_noise_fixed
 from ._groups import evidence_group, ladder_group
 from ._noise_group import noise_group
+from ._options import Mass, Move, Noise, Reference, Start, parse
+from ._replicas import PILOT, PILOT_DRAWS, choose_replicas
 from ._sampler import Path
 from ._start import laplace_start, map_optimum
-
-_MOVES = ("hmc", "rwm")
-_NOISE = ("free", "free_energy")
-_STARTS = ("map", "prior")
-_MASS = ("diag", "dense")
 
 
 def _check(cond: bool, msg: str) -> None:
@@ -53,9 +51,22 @@ class REMC:
 
     Parameters
     ----------
+    reference:
+        What the ladder tempers from (:class:`~._options.Reference`; README "References").
+        ``"prior"``: power posteriors ``prior * L**b``. ``"gaussian"``: ``q**(1-t) pi**t``
+        with a Gaussian ``q`` at the Laplace approximation of the MAP, refitted to the
+        posterior replicas during warm-up (Surjanovic et al. 2022): a small barrier for
+        sharp posteriors. ``"stabilized"`` (default): both legs joined at the posterior,
+        so that modes ``q`` misses stay reachable from the prior.
     replicas:
-        Rungs of the ladder, ``b_0 = 0`` (prior) to ``b_{K-1} = 1`` (posterior). About
-        twice the global communication barrier (``ladder.barrier``) is best.
+        Replicas per leg, or None (default): chosen after a tuning pilot as about
+        ``2 Lambda + 2`` for the measured barrier ``Lambda`` of each leg.
+    inflation:
+        The reference's covariance is the fitted one times ``inflation**2`` (>= 1).
+    noise_low:
+        With ``reference="gaussian"`` and ``noise="free_energy"``: the noise ladders run
+        from ``b = noise_low`` (``sigma = sigma_0 / sqrt(noise_low)``) to 1, attached to
+        the posterior, whose evidence (from ``q``) fixes ``F``'s constant.
     move:
         ``"hmc"`` (Hamiltonian Monte Carlo, ``leapfrog_steps`` steps) or ``"rwm"``
         (random-walk Metropolis) within every replica; step sizes and per-coordinate
@@ -100,18 +111,21 @@ class REMC:
         Steps per jitted chunk between progress updates.
     """
 
-    replicas: int = 16
-    move: str = "hmc"
+    replicas: int | None = None
+    move: Move = Move.HMC
     leapfrog_steps: int = 8
     moves_per_step: int = 1
-    mass: str = "diag"
+    mass: Mass = Mass.DIAG
     target_accept: float | None = None
     adapt_ladder: bool = True
-    noise: str = "free"
+    noise: Noise = Noise.FREE
     noise_ref: float = 0.5
     noise_sweeps: int = 1
-    start: str = "map"
+    start: Start = Start.MAP
     map_restarts: int = 32
+    reference: Reference = Reference.STABILIZED
+    inflation: float = 1.2
+    noise_low: float = 0.01
     checkpoint: str | None = None
     checkpoint_every: int = 500
     resume: bool = False
@@ -120,14 +134,17 @@ class REMC:
     name = "remc"
 
     def __post_init__(self):
-        _check(int(self.replicas) >= 3,
-               f"REMC: replicas must be >= 3 (got {self.replicas}); use 16 or more.")
-        _check(self.move in _MOVES, f"REMC: move must be one of {_MOVES}, got {self.move!r}.")
-        _check(self.noise in _NOISE,
-               f"REMC: noise must be one of {_NOISE}, got {self.noise!r}.")
-        _check(self.mass in _MASS, f"REMC: mass must be one of {_MASS}, got {self.mass!r}.")
-        _check(self.start in _STARTS,
-               f"REMC: start must be one of {_STARTS}, got {self.start!r}.")
+        for field, kind in (("move", Move), ("mass", Mass), ("noise", Noise),
+                            ("start", Start), ("reference", Reference)):
+            object.__setattr__(self, field, parse(kind, field, getattr(self, field)))
+        r = self.replicas
+        _check(r is None or (isinstance(r, int) and not isinstance(r, bool) and r >= 3),
+               f"REMC: replicas must be None (chosen from the barrier) or an integer >= 3, "
+               f"got {r!r}.")
+        _check(float(self.inflation) >= 1.0,
+               f"REMC: inflation must be >= 1, got {self.inflation!r}.")
+        _check(0.0 < float(self.noise_low) < 1.0,
+               f"REMC: noise_low must lie in (0, 1), got {self.noise_low!r}.")
         for f in ("leapfrog_steps", "moves_per_step", "noise_sweeps", "checkpoint_every",
                   "chunk", "map_restarts"):
             v, least = getattr(self, f), 0 if f == "noise_sweeps" else 1
@@ -143,50 +160,92 @@ class REMC:
     def _accept(self) -> float:
         if self.target_accept is not None:
             return float(self.target_accept)
-        return 0.75 if self.move == "hmc" else 0.3
+        return 0.75 if self.move == Move.HMC else 0.3
 
-    def _runner(self, problem, chains, draws, warmup) -> Runner:
+    def _legs(self, estimating_noise: bool) -> tuple[bool, bool, float]:
+        """``(power leg, reference leg, low)`` of every stage's layout."""
+        if self.reference == Reference.PRIOR:
+            return True, False, 0.0
+        if self.reference == Reference.STABILIZED:
+            return True, True, 0.0
+        return estimating_noise, True, float(self.noise_low) if estimating_noise else 0.0
+
+    def _runner(self, problem, chains, draws, warmup, sizes: dict) -> Runner:
         _check(problem.dim >= 1, "REMC: the problem has no free parameter to sample; give at "
                "least one parameter a prior.")
-        return cached_runner(problem, replicas=int(self.replicas), chains=chains, draws=draws,
-                             warmup=warmup, move=self.move, leapfrog_steps=self.leapfrog_steps,
+        return cached_runner(problem, replicas=sizes.get("power", 1),
+                             reference_replicas=sizes.get("reference", 1), chains=chains,
+                             draws=draws, warmup=warmup, move=self.move.value,
+                             leapfrog_steps=self.leapfrog_steps,
                              moves_per_step=self.moves_per_step, target_accept=self._accept(),
                              adapt_ladder=self.adapt_ladder, chunk=self.chunk,
-                             dense=self.mass == "dense")
+                             dense=self.mass == Mass.DENSE,
+                             refit=self.reference != Reference.PRIOR,
+                             inflation=float(self.inflation))
+
+    def _sizes(self, problem, path, start, estimating_noise, chains, draws, warmup, key,
+               progress, ckpt) -> dict:
+        """Replicas per leg: ``replicas`` if given, else from a pilot's barriers."""
+        power, ref, low = self._legs(estimating_noise)
+        if self.replicas is not None:
+            return {"power": self.replicas if power else 1,
+                    "reference": self.replicas if ref else 1}
+        pilot = {"power": (PILOT["prior"] if low == 0.0 else PILOT["attached"]) if power else 1,
+                 "reference": PILOT["reference"] if ref else 1}
+        runner = self._runner(problem, chains, min(draws, PILOT_DRAWS), warmup, pilot)
+        run = runner.run("pilot", key, path._replace(low=low), ckpt, progress, start)
+        return choose_replicas(run)
 
     def _sampling_options(self) -> dict:
         skip = {"checkpoint", "checkpoint_every", "resume", "chunk"}
-        return {k: v for k, v in dataclasses.asdict(self).items() if k not in skip}
+        return {k: str(v) if isinstance(v, enum.Enum) else v
+                for k, v in dataclasses.asdict(self).items() if k not in skip}
 
     @staticmethod
     def _evidence(run: LadderRun):
-        """TI and stepping-stone estimates, with warnings when they or the ladder look bad."""
-        ti = thermodynamic_integration(run.betas, run.u)
-        ss = stepping_stone(run.betas, run.u)
+        """TI and stepping-stone estimates along the reference leg if there is one, else the
+        power leg; warnings when they disagree. Also the prior leg's stepping stone of a
+        stabilized run (a check), and the failed diagnostics."""
+        main = "reference" if run.leg("reference") is not None else "power"
+        betas, u = run.leg(main)
+        ti = thermodynamic_integration(betas, u)
+        ss = stepping_stone(betas, u)
         comb = math.hypot(ti.err, ss.err)
         if abs(ti.value - ss.value) > 3 * comb:
             warnings.warn(
                 f"REMC: thermodynamic integration ({ti.value:.3f} +- {ti.err:.3f}) and "
                 f"stepping stone ({ss.value:.3f} +- {ss.err:.3f}) disagree; use more "
                 "replicas or more draws.", RuntimeWarning, stacklevel=3)
-        if np.any(run.round_trips == 0):
-            warnings.warn(
-                "REMC: some runs made no round trip between b = 0 and b = 1 after warm-up; "
-                "the ladder may not mix: use more replicas, more warm-up or more draws.",
-                RuntimeWarning, stacklevel=3)
-        return ti, ss
+        check = None
+        if main == "reference" and run.leg("power") is not None and float(run.low) == 0.0:
+            check = stepping_stone(*run.leg("power"))
+        return ti, ss, check
 
     def _finish(self, run: LadderRun, evidence, *, groups: dict, note: str,
                 problem=None) -> Draws:
-        ti, ss = evidence
+        ti, ss, check = evidence
         rhat = float(np.max(az.rhat(run.z, chain_axis=0, draw_axis=1))) \
             if run.z.shape[0] > 1 and run.z.shape[1] > 3 else float("nan")
-        groups = {"ladder": ladder_group(run, move=self.move, rhat_max=rhat),
-                  "evidence": evidence_group(ti, ss, note=note), **groups}
+        failed = []
+        if np.any(run.round_trips == 0):
+            runs = [int(r) for r in np.flatnonzero(run.round_trips == 0)]
+            failed.append(f"remc: no round trip between the reference and the posterior in "
+                          f"run(s) {runs}; the draws may miss modes: use more replicas, more "
+                          "warm-up or reference='stabilized'")
+            warnings.warn("REMC: " + failed[-1][6:] + ".", RuntimeWarning, stacklevel=3)
+        groups = {"ladder": ladder_group(run, move=self.move.value, rhat_max=rhat,
+                                         reference=self.reference.value),
+                  "evidence": evidence_group(ti, ss, note=note, prior_leg=check), **groups}
         stats = {"lp": run.lp, "acceptance_rate": run.acc}
-        attrs = {"replicas": int(self.replicas), "noise": self.noise,
+        main = "reference" if run.leg("reference") is not None else "power"
+        attrs = {"replicas": int(run.betas.shape[1]), "noise": self.noise.value,
+                 "reference": self.reference.value,
                  "log_evidence": ss.value, "log_evidence_err": ss.err,
-                 "round_trips": int(np.sum(run.round_trips)), "rhat_max": rhat}
+                 "round_trips": int(np.sum(run.round_trips)),
+                 "round_trips_min": int(np.min(run.round_trips)),
+                 "barrier": float(np.mean(run.barrier(main))), "rhat_max": rhat}
+        if failed:
+            attrs["diagnostics_failed"] = "; ".join(failed)
         return Draws(z=jnp.asarray(run.z), sample_stats=stats, groups=groups, attrs=attrs,
                      problem=problem)
 
@@ -195,21 +254,25 @@ class REMC:
         fp = fingerprint(problem, self._sampling_options(), chains, draws, warmup, key)
         ckpt = Checkpoint(self.checkpoint, fp, every=self.checkpoint_every, resume=self.resume)
         unknown = [d for d in problem.datasets if d.sigma is None and d.noise_name in problem.free]
+        estimating = self.noise == Noise.FREE_ENERGY and bool(unknown)
         values = map_optimum(problem, key, ckpt, self.map_restarts) \
-            if self.start == "map" or (self.noise == "free_energy" and unknown) else None
-        if self.noise == "free" or not unknown:
+            if self.start == Start.MAP or estimating else None
+        if not estimating:
             return self._plain(problem, chains, draws, warmup, key, progress, ckpt, values)
         return self._free_energy(problem, unknown, chains, draws, warmup, key, progress, ckpt,
                                  values)
 
     def _start(self, problem, values):
-        return laplace_start(problem, values) if self.start == "map" else None
+        return laplace_start(problem, values) if self.start == Start.MAP else None
 
     def _plain(self, problem, chains, draws, warmup, key, progress, ckpt, values) -> Draws:
-        runner = self._runner(problem, chains, draws, warmup)
         D = len(problem.datasets)
         path = Path(jnp.zeros(D), jnp.ones(D), jnp.zeros(()), jnp.asarray(True))
-        run = runner.run("posterior", key, path, ckpt, progress, self._start(problem, values))
+        start = self._start(problem, values)
+        sizes = self._sizes(problem, path, start, False, chains, draws, warmup, key, progress,
+                            ckpt)
+        runner = self._runner(problem, chains, draws, warmup, sizes)
+        run = runner.run("posterior", key, path, ckpt, progress, start)
         unknown = any(d.sigma is None and d.noise_name in problem.free for d in problem.datasets)
         note = "log p(data | model), noise levels " + (
             "marginalised with their priors" if unknown else "known")
@@ -223,9 +286,12 @@ class REMC:
         sigma_map = map_noise_levels(values, names)
         sigma_ref = {k: self.noise_ref * s for k, s in sigma_map.items()}
         fixed = with_noise_fixed(problem, sigma_ref)
-        runner = self._runner(fixed, chains, draws, warmup)
         start = self._start(fixed, values)
-        est = NoiseState(problem.datasets, names, sigma_ref)
+        est = NoiseState(problem.datasets, names, sigma_ref, low=self._legs(True)[2])
+        first = est.path(offset={}, direction={k: 1.0 for k in names}, temper_known=False)
+        sizes = self._sizes(fixed, first, start, True, chains, draws, warmup, key, progress,
+                            ckpt)
+        runner = self._runner(fixed, chains, draws, warmup, sizes)
         ray = estimate_noise(runner, est, key, ckpt, progress, noise_ref=self.noise_ref,
                              sweeps=self.noise_sweeps, init=start)
         # the posterior and the evidence at sigma_hat

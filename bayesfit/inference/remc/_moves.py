@@ -1,9 +1,12 @@
 """Moves within one replica: random-walk Metropolis and Hamiltonian Monte Carlo.
 
-Every replica targets ``log prior(z) + w . l(z)`` in the unconstrained space, where
-``l(z)`` holds the log likelihood of each dataset and ``w`` the replica's weights
-(``w = b`` for a plain power posterior). The state caches ``log prior`` and ``l``: they do
-not depend on ``w``, so they stay valid when a swap hands the state to another replica.
+Every replica targets ``theta . f(z)`` in the unconstrained space, where the *features*
+``f(z) = (log q(z), log prior(z), l_1(z), ..., l_D(z))`` hold the log density of the
+run's reference ``q`` (:mod:`._reference`), the log prior and the log likelihood of each
+dataset, and ``theta`` the replica's weights (``theta = (0, 1, b, ..., b)`` for a plain
+power posterior, ``(1 - b, b, b, ..., b)`` on the path ``q**(1-b) pi**b``). The state caches
+the features: they do not depend on ``theta``, so they stay valid when a swap hands the
+state to another replica.
 
 Both kernels take a step size ``eps`` (dimensionless) and a lower-triangular factor ``S``
 (units of ``z``) of an estimate ``S S^T`` of the replica's posterior covariance (diagonal
@@ -21,40 +24,49 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
+from ._reference import Gaussian, log_density
+
 
 class ReplicaState(NamedTuple):
-    """A point ``z`` with its log prior (incl. Jacobian) and per-dataset log likelihoods."""
+    """A point ``z`` with its log prior (incl. Jacobian), per-dataset log likelihoods and
+    log reference density."""
 
     z: jax.Array  # (dim,)
     log_prior: jax.Array  # ()
     loglik: jax.Array  # (D,)
+    log_ref: jax.Array  # ()
 
 
 def _finite(x):
     return jnp.where(jnp.isnan(x), -jnp.inf, x)
 
 
-def tempered(log_prior, loglik, weights):
-    """``log prior + w . l`` with ``0 * (-inf) = 0``; NaN counts as ``-inf``."""
-    return _finite(log_prior + jnp.sum(jnp.where(weights == 0, 0.0, weights * loglik), -1))
+def features(s: ReplicaState):
+    """``(..., D + 2)``: ``(log q, log prior, l_1, ..., l_D)`` of (batched) states."""
+    return jnp.concatenate([s.log_ref[..., None], s.log_prior[..., None], s.loglik], -1)
 
 
-def init(z, log_prior_fn, loglik_fn) -> ReplicaState:
-    return ReplicaState(z, _finite(log_prior_fn(z)), _finite(loglik_fn(z)))
+def tempered(feats, theta):
+    """``theta . f`` with ``0 * (-inf) = 0``; NaN counts as ``-inf``."""
+    return _finite(jnp.sum(jnp.where(theta == 0, 0.0, theta * feats), -1))
+
+
+def init(z, log_prior_fn, loglik_fn, ref: Gaussian) -> ReplicaState:
+    return ReplicaState(z, _finite(log_prior_fn(z)), _finite(loglik_fn(z)),
+                        _finite(log_density(ref, z)))
 
 
 def build_rwm(log_prior_fn, loglik_fn):
-    """Random-walk Metropolis kernel ``(key, state, weights, eps, chol) -> (state, acc)``.
+    """Random-walk Metropolis kernel ``(key, state, theta, eps, chol, ref) -> (state, acc)``.
 
     ``acc`` is the Metropolis acceptance probability of the proposal (for adaptation).
     """
 
-    def kernel(key, state: ReplicaState, weights, eps, chol):
+    def kernel(key, state: ReplicaState, theta, eps, chol, ref):
         k_prop, k_acc = jax.random.split(key)
         z_new = state.z + eps * chol @ jax.random.normal(k_prop, state.z.shape)
-        new = init(z_new, log_prior_fn, loglik_fn)
-        log_a = tempered(new.log_prior, new.loglik, weights) - tempered(
-            state.log_prior, state.loglik, weights)
+        new = init(z_new, log_prior_fn, loglik_fn, ref)
+        log_a = tempered(features(new), theta) - tempered(features(state), theta)
         log_a = jnp.where(jnp.isnan(log_a), -jnp.inf, log_a)
         accept = jnp.log(jax.random.uniform(k_acc)) < log_a
         out = jax.tree_util.tree_map(lambda a, b: jnp.where(accept, a, b), new, state)
@@ -64,18 +76,19 @@ def build_rwm(log_prior_fn, loglik_fn):
 
 
 def build_hmc(log_prior_fn, loglik_fn, leapfrog_steps: int, jitter: float = 0.2):
-    """HMC kernel ``(key, state, weights, eps, chol) -> (state, acc)``.
+    """HMC kernel ``(key, state, theta, eps, chol, ref) -> (state, acc)``.
 
     The step size is drawn uniformly from ``eps * [1 - jitter, 1 + jitter]`` each move
     (avoids resonant trajectories; the move stays reversible).
     """
 
-    def kernel(key, state: ReplicaState, weights, eps, chol):
+    def kernel(key, state: ReplicaState, theta, eps, chol, ref):
         k_mom, k_eps, k_acc = jax.random.split(key, 3)
 
         def potential(z):
-            lp, ll = _finite(log_prior_fn(z)), _finite(loglik_fn(z))
-            return -tempered(lp, ll, weights), (lp, ll)
+            s = ReplicaState(z, _finite(log_prior_fn(z)), _finite(loglik_fn(z)),
+                             _finite(log_density(ref, z)))
+            return -tempered(features(s), theta), s[1:]
 
         grad = jax.value_and_grad(potential, has_aux=True)
         h = eps * jax.random.uniform(k_eps, minval=1.0 - jitter, maxval=1.0 + jitter)
@@ -92,13 +105,13 @@ def build_hmc(log_prior_fn, loglik_fn, leapfrog_steps: int, jitter: float = 0.2)
             z = z + jnp.where(i == leapfrog_steps, 0.0, h) * (chol @ (chol.T @ p))
             return z, p, u, aux, jnp.where(i == 0, u, u0)
 
-        carry0 = (state.z, p0, jnp.zeros(()), (state.log_prior, state.loglik), jnp.zeros(()))
-        z1, p1, u1, (lp1, ll1), u0 = jax.lax.fori_loop(0, leapfrog_steps + 1, step, carry0)
+        carry0 = (state.z, p0, jnp.zeros(()), state[1:], jnp.zeros(()))
+        z1, p1, u1, aux1, u0 = jax.lax.fori_loop(0, leapfrog_steps + 1, step, carry0)
         kin = lambda p: 0.5 * jnp.sum(jnp.square(chol.T @ p))  # noqa: E731
         log_a = (u0 + kin(p0)) - (u1 + kin(p1))
         log_a = jnp.where(jnp.isfinite(log_a), log_a, -jnp.inf)
         accept = jnp.log(jax.random.uniform(k_acc)) < log_a
-        new = ReplicaState(z1, lp1, ll1)
+        new = ReplicaState(z1, *aux1)
         out = jax.tree_util.tree_map(lambda a, b: jnp.where(accept, a, b), new, state)
         return out, jnp.exp(jnp.minimum(log_a, 0.0))
 

@@ -20,10 +20,12 @@ from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from numpyro.infer.hmc_util import dual_averaging
 
 from . import _moves
 from ._ladder import adapt_ladder
+from ._reference import Gaussian, draw, log_density, moment_matched
 from ._swap import (
     RoundTrips,
     deo_permutation,
@@ -35,18 +37,74 @@ from ._swap import (
 
 
 class Path(NamedTuple):
-    """Likelihood weights ``w = offset + b * direction`` (each ``(D,)``), the constant
-    ``shift`` added to the integrand, and whether ``b = 0`` is exactly the prior."""
+    """Likelihood weights ``w = offset + b * direction`` (each ``(D,)``) of the power leg,
+    the constant ``shift`` added to the integrand, whether ``b = 0`` is exactly the prior,
+    and ``low``, the ``b`` where the power leg starts (0: at the prior; > 0: a leg attached
+    to the posterior, used by the noise stages with a fitted reference)."""
 
     offset: jax.Array
     direction: jax.Array
     shift: jax.Array
     exact_reference: jax.Array
+    low: jax.Array = 0.0
+
+
+class Layout(NamedTuple):
+    """Slots of one run (static). Slots ``0 .. power-1`` hold the power leg
+    ``prior * L**w(b)``, ``b`` increasing from ``path.low`` to 1; slot ``power - 1`` is the
+    posterior (the *target*); slots ``power .. power + reference - 2`` hold the reference
+    leg ``q**(1-t) pi**t`` with ``t`` decreasing to 0 at the last slot (exactly ``q``).
+    ``reference = 1``: no reference leg (classic PT); ``power = 1``: no power leg."""
+
+    power: int
+    reference: int = 1
+
+    @property
+    def size(self) -> int:
+        return self.power + self.reference - 1
+
+    @property
+    def target(self) -> int:
+        return self.power - 1
+
+    def legs(self) -> list[tuple[str, np.ndarray, np.ndarray]]:
+        """``(name, slots, pairs)`` of every leg, slots ordered from its reference end to the
+        target (increasing ``b`` or ``t``); ``pairs[i]`` joins ``slots[i], slots[i+1]``."""
+        out = []
+        if self.power > 1:
+            out.append(("power", np.arange(self.power), np.arange(self.power - 1)))
+        if self.reference > 1:
+            k = self.size
+            out.append(("reference", np.arange(k - 1, self.power - 2, -1),
+                        np.arange(k - 2, self.power - 2, -1)))
+        return out
+
+
+def slot_weights(betas, path: Path, layout: Layout):
+    """``(K, D + 2)`` weights of every slot on the features ``(log q, log prior, l)``."""
+    k = layout.size
+    leg_ref = jnp.arange(k) > layout.target
+    w_end = path.offset + path.direction
+    b = betas[:, None]
+    power = jnp.concatenate([jnp.zeros((k, 1)), jnp.ones((k, 1)),
+                             path.offset + b * path.direction], -1)
+    ref = jnp.concatenate([1.0 - b, b, b * w_end], -1)
+    return jnp.where(leg_ref[:, None], ref, power)
+
+
+def integrands(feats, path: Path):
+    """``(K, 2)`` TI integrands of every state: ``d/db`` of the power leg (``direction . l``)
+    and ``d/dt`` of the reference leg (``log prior + w . l - log q``), both with ``shift``."""
+    lq, lp, ll = feats[:, 0], feats[:, 1], feats[:, 2:]
+    dot = lambda w: jnp.sum(jnp.where(w == 0, 0.0, w * ll), -1)  # noqa: E731
+    u_power = dot(path.direction) + path.shift
+    u_ref = lp + dot(path.offset + path.direction) + path.shift - lq
+    return jnp.stack([u_power, u_ref], -1)
 
 
 class LadderState(NamedTuple):
-    replicas: _moves.ReplicaState  # batched over the K replicas (slot k has beta k)
-    betas: jax.Array  # (K,)
+    replicas: _moves.ReplicaState  # batched over the K slots (slot k has beta k)
+    betas: jax.Array  # (K,) b (power leg) or t (reference leg) of every slot
     log_step: jax.Array  # (K,) log step size in use
     da: tuple  # dual-averaging state, batched over K
     chol: jax.Array  # (K, dim, dim) Cholesky factor of each replica's inverse mass matrix
@@ -59,11 +117,12 @@ class LadderState(NamedTuple):
     acc_sum: jax.Array  # (K,) move acceptance probability, after warm-up
     n_kept: jax.Array  # ()
     rt: RoundTrips
+    ref: Gaussian  # the run's reference q
 
 
 class StepOutput(NamedTuple):
     z: jax.Array  # (dim,) state at b = 1
-    u: jax.Array  # (K,) integrand at every replica
+    u: jax.Array  # (K, 2) integrands of both legs at every slot
     lp: jax.Array  # () log target density at b = 1
     acc: jax.Array  # () move acceptance probability at b = 1
 
@@ -92,17 +151,18 @@ def _da_reset(log_step):
     return jax.vmap(_DA_INIT)(log_step + jnp.log(10.0))
 
 
-def init(z0, betas, log_step, chol, log_prior_fn, loglik_fn) -> LadderState:
-    """State of one run from starting points ``z0`` ``(K, dim)``, a ladder ``(K,)`` and
-    Cholesky factors ``(K, dim, dim)`` of the initial inverse mass matrices."""
+def init(z0, betas, log_step, chol, ref, log_prior_fn, loglik_fn) -> LadderState:
+    """State of one run from starting points ``z0`` ``(K, dim)``, a ladder ``(K,)``,
+    Cholesky factors ``(K, dim, dim)`` of the initial inverse mass matrices and the
+    reference ``ref``."""
     k, dim = z0.shape
-    reps = jax.vmap(lambda z: _moves.init(z, log_prior_fn, loglik_fn))(z0)
+    reps = jax.vmap(lambda z: _moves.init(z, log_prior_fn, loglik_fn, ref))(z0)
     return LadderState(
         replicas=reps, betas=betas, log_step=log_step, da=_da_reset(log_step),
         chol=chol, w_mean=jnp.zeros((k, dim)), w_m2=jnp.zeros((k, dim, dim)),
         w_n=jnp.zeros(()), rej_sum=jnp.zeros(k - 1),
         rej_n=jnp.zeros(()), swap_sum=jnp.zeros(k - 1), acc_sum=jnp.zeros(k),
-        n_kept=jnp.zeros(()), rt=init_round_trips(k),
+        n_kept=jnp.zeros(()), rt=init_round_trips(k), ref=ref,
     )
 
 
@@ -142,11 +202,31 @@ def covariance_factor(m2, n, dense: bool):
     return jnp.where(ok, full, diag)
 
 
+def _per_leg(layout: Layout, betas, new_betas, values, interp):
+    """``values`` ``(K, ...)`` moved from ``betas`` to ``new_betas`` leg by leg."""
+    out = values
+    for _, slots, _ in layout.legs():
+        out = out.at[slots].set(interp(new_betas[slots], betas[slots], values[slots]))
+    return out
+
+
+def new_ladder(layout: Layout, betas, rejection):
+    """Every leg adapted on its own (:func:`adapt_ladder`); the target stays at 1."""
+    out = betas
+    for _, slots, pairs in layout.legs():
+        out = out.at[slots].set(adapt_ladder(betas[slots], rejection[pairs]))
+    return out
+
+
 def build_kernel(log_prior_fn, loglik_fn, prior_draw_fn, *, move: str, leapfrog_steps: int,
                  moves_per_step: int, target_accept: float, schedule: Schedule,
-                 dense: bool = False):
+                 dense: bool = False, layout: Layout | None = None, refit: bool = False,
+                 inflation: float = 1.0):
     """``step(state, key, t, path) -> (state, StepOutput)`` for one run. ``dense``: adapt
-    full mass matrices (covariances) instead of their diagonals."""
+    full mass matrices (covariances) instead of their diagonals. ``layout``: the legs
+    (default: one power leg over all slots, given by the state's size). ``refit``: refit
+    the Gaussian reference to the target slot at every ladder update (moment matching,
+    covariance times ``inflation**2``)."""
     if move == "hmc":
         kernel = _moves.build_hmc(log_prior_fn, loglik_fn, leapfrog_steps)
     else:
@@ -160,14 +240,15 @@ def build_kernel(log_prior_fn, loglik_fn, prior_draw_fn, *, move: str, leapfrog_
 
         def one(reps, k):
             keys = jax.random.split(k, weights.shape[0])
-            return jax.vmap(kernel)(keys, reps, weights, eps, s.chol)
+            return jax.vmap(kernel, in_axes=(0, 0, 0, 0, 0, None))(
+                keys, reps, weights, eps, s.chol, s.ref)
 
         if moves_per_step == 1:
             return one(s.replicas, key)
         reps, acc = jax.lax.scan(one, s.replicas, jax.random.split(key, moves_per_step))
         return reps, jnp.mean(acc, axis=0)
 
-    def adapt(s: LadderState, acc, t):
+    def adapt(s: LadderState, acc, t, lay: Layout):
         n = t + 1  # steps completed
         # step sizes: dual averaging towards target_accept
         da = jax.vmap(_DA_UPDATE)(target_accept - acc, s.da)
@@ -179,45 +260,65 @@ def build_kernel(log_prior_fn, loglik_fn, prior_draw_fn, *, move: str, leapfrog_
         w_m2 = s.w_m2 + d[:, :, None] * (s.replicas.z - w_mean)[:, None, :]
         new_scale = jnp.isin(n, scale_at)
         chol = jnp.where(new_scale, covariance_factor(w_m2, wn, dense), s.chol)
-        # ladder: invert the cumulative barrier
-        new_ladder = jnp.isin(n, ladder_at)
+        # ladder: invert the cumulative barrier of every leg
+        new_ladder_now = jnp.isin(n, ladder_at)
         rej = s.rej_sum / jnp.maximum(s.rej_n, 1)
-        betas = jnp.where(new_ladder, adapt_ladder(s.betas, rej), s.betas)
-        log_step = jnp.where(new_ladder, jnp.interp(betas, s.betas, log_step), log_step)
-        chol = jnp.where(new_ladder, interp_chol(betas, s.betas, chol), chol)
+        betas = jnp.where(new_ladder_now, new_ladder(lay, s.betas, rej), s.betas)
+        log_step = jnp.where(new_ladder_now, _per_leg(lay, s.betas, betas, log_step, jnp.interp),
+                             log_step)
+        chol = jnp.where(new_ladder_now, _per_leg(lay, s.betas, betas, chol, interp_chol), chol)
         da = jax.tree_util.tree_map(
             lambda a, b: jnp.where(new_scale, a, b), _da_reset(log_step), da)
+        reps, ref = s.replicas, s.ref
+        if refit:  # the reference: moment-matched to the target slot (Surjanovic et al.)
+            i = lay.target
+            fitted = moment_matched(w_mean[i], w_m2[i], wn, inflation, s.ref)
+            ref = jax.tree_util.tree_map(lambda a, b: jnp.where(new_ladder_now, a, b),
+                                         fitted, s.ref)
+            log_ref = jax.vmap(lambda z: log_density(ref, z))(reps.z)
+            reps = reps._replace(log_ref=jnp.where(jnp.isnan(log_ref), -jnp.inf, log_ref))
         reset = lambda x: jnp.where(new_scale, jnp.zeros_like(x), x)  # noqa: E731
         return s._replace(
+            replicas=reps, ref=ref,
             betas=betas, log_step=log_step, da=da, chol=chol, w_mean=reset(w_mean),
-            w_m2=reset(w_m2), w_n=reset(wn), rej_sum=jnp.where(new_ladder, 0.0, s.rej_sum),
-            rej_n=jnp.where(new_ladder, 0.0, s.rej_n),
+            w_m2=reset(w_m2), w_n=reset(wn), rej_sum=jnp.where(new_ladder_now, 0.0, s.rej_sum),
+            rej_n=jnp.where(new_ladder_now, 0.0, s.rej_n),
             rt=s.rt._replace(trips=jnp.where(n == warmup, 0, s.rt.trips)),
         )
 
     def step(s: LadderState, key, t, path: Path):
-        k_move, k_ref, k_swap = jax.random.split(key, 3)
-        weights = path.offset + s.betas[:, None] * path.direction
+        lay = layout if layout is not None else Layout(s.betas.shape[0])
+        k_move, k_ref, k_swap, k_q = jax.random.split(key, 4)
+        weights = slot_weights(s.betas, path, lay)
         reps, acc = moves(k_move, s, weights)
-        fresh = _moves.init(prior_draw_fn(k_ref), log_prior_fn, loglik_fn)
-        reps = jax.tree_util.tree_map(
-            lambda r, f: r.at[0].set(jnp.where(path.exact_reference, f, r[0])), reps, fresh)
-        log_ratio = log_swap_ratio(weights, reps.loglik)
+        if lay.power > 1:  # an exact prior draw at b = 0
+            fresh = _moves.init(prior_draw_fn(k_ref), log_prior_fn, loglik_fn, s.ref)
+            use = path.exact_reference & (path.low == 0)
+            reps = jax.tree_util.tree_map(
+                lambda r, f: r.at[0].set(jnp.where(use, f, r[0])), reps, fresh)
+        if lay.reference > 1:  # an exact draw from q at t = 0
+            fresh = _moves.init(draw(s.ref, k_q), log_prior_fn, loglik_fn, s.ref)
+            reps = jax.tree_util.tree_map(lambda r, f: r.at[-1].set(f), reps, fresh)
+        feats = _moves.features(reps)
+        log_ratio = log_swap_ratio(weights, feats)
         prob = swap_probability(log_ratio)
         perm, _ = deo_permutation(k_swap, log_ratio, t % 2)
         reps = jax.tree_util.tree_map(lambda x: x[perm], reps)
         warm = t < warmup
+        rt = update_round_trips(s.rt, perm, lay.target, (lay.power > 1) & (path.low == 0),
+                                lay.reference > 1)
         s = s._replace(
-            replicas=reps, rt=update_round_trips(s.rt, perm),
+            replicas=reps, rt=rt,
             rej_sum=s.rej_sum + (1.0 - prob), rej_n=s.rej_n + 1,
             swap_sum=s.swap_sum + jnp.where(warm, 0.0, prob),
             acc_sum=s.acc_sum + jnp.where(warm, 0.0, acc),
             n_kept=s.n_kept + jnp.where(warm, 0.0, 1.0),
         )
-        adapted = adapt(s, acc, t)
+        adapted = adapt(s, acc, t, lay)
         s = jax.tree_util.tree_map(lambda a, b: jnp.where(warm, a, b), adapted, s)
-        u = jnp.sum(jnp.where(path.direction == 0, 0.0, path.direction * reps.loglik), -1)
-        top = _moves.tempered(reps.log_prior[-1], reps.loglik[-1], weights[-1])
-        return s, StepOutput(reps.z[-1], u + path.shift, top, acc[-1])
+        feats = _moves.features(s.replicas)
+        i = lay.target
+        top = _moves.tempered(feats[i], weights[i])
+        return s, StepOutput(s.replicas.z[i], integrands(feats, path), top, acc[i])
 
     return step

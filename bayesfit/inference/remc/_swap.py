@@ -9,8 +9,10 @@ DEO (Okabe et al. 2001; Syed et al. 2021, JRSS B 84, 321) proposes the even pair
 steps and the odd pairs at odd steps: the index process becomes non-reversible and a
 state crosses the ladder in O(K) instead of O(K^2) steps.
 
-A *round trip* is a state (a "machine", labelled at the start) travelling from the
-reference ``b = 0`` to ``b = 1`` and back to ``b = 0``.
+A *round trip* is a state (a "machine", labelled at the start) travelling from a
+reference to the posterior (the *target* slot) and back to a reference (Syed et al. 2021;
+with two references, as in stabilized PT, either end counts: every arrival there is a
+restart from an exact reference draw).
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ import jax.numpy as jnp
 def log_swap_ratio(weights, loglik):
     """Log Metropolis ratio of swapping every neighbouring pair, shape ``(K-1,)``.
 
-    ``weights``: ``(K, D)`` likelihood weights of the K targets; ``loglik``: ``(K, D)``
-    per-dataset log likelihoods of the K current states (nats).
+    ``weights``: ``(K, P)`` weights of the K targets on the features; ``loglik``:
+    ``(K, P)`` features (log densities, nats) of the K current states
+    (:func:`._moves.features`).
     """
     dw = weights[1:] - weights[:-1]
     dl = loglik[:-1] - loglik[1:]
@@ -68,11 +71,20 @@ def init_round_trips(n: int) -> RoundTrips:
     return RoundTrips(jnp.arange(n), jnp.zeros(n, int), jnp.zeros((), int))
 
 
-def update_round_trips(rt: RoundTrips, perm) -> RoundTrips:
-    """Follow the machines through the permutation ``perm`` and count round trips."""
+def update_round_trips(rt: RoundTrips, perm, target: int = -1, low=True,
+                       high=False) -> RoundTrips:
+    """Follow the machines through the permutation ``perm`` and count round trips.
+
+    ``target``: the slot of the posterior (static); ``low`` / ``high``: whether the first /
+    last slot is a reference (booleans, may be traced).
+    """
     machine = rt.machine[perm]
-    bottom, top = machine[0], machine[-1]
-    trips = rt.trips + (rt.heading[bottom] == -1).astype(int)
-    heading = rt.heading.at[bottom].set(1)
+    trips, heading = rt.trips, rt.heading
+    for end, active in ((0, low), (-1, high)):
+        m = machine[end]
+        arrived = jnp.asarray(active) & (heading[m] == -1)
+        trips = trips + arrived.astype(int)
+        heading = heading.at[m].set(jnp.where(active, 1, heading[m]))
+    top = machine[target]
     heading = heading.at[top].set(jnp.where(heading[top] == 1, -1, heading[top]))
     return RoundTrips(machine, heading, trips)

@@ -42,3 +42,59 @@ def make_linear_gaussian(n=50, sigma=0.5, prior_sd=10.0, seed=0, known=True, nam
                            log_evidence=log_evidence, posterior=posterior)
 
 
+
+
+KAPPA = 3.0 / 7.0  # slope of the negative branch: the wide mode carries weight 1 / (1 + kappa)
+
+
+def make_two_modes(dim=6, n=20, sigma=0.1, prior_sd=100.0, separation=30.0, seed=0):
+    """A posterior that is exactly a mixture of two narrow Gaussians (weights 0.3 / 0.7).
+
+    ``y = h(a_0) x_0 + sum_{i>0} a_i x_i + N(0, sigma^2)`` with ``h(a) = a`` for ``a > 0``
+    and ``h(a) = -kappa a`` for ``a < 0``; all priors ``N(0, prior_sd^2)``. On each side of
+    ``a_0 = 0`` the model is linear (conjugate): the posterior is a Gaussian restricted to
+    that half-space, the two components have the same peak height and widths in ``a_0``
+    differing by ``1 / kappa``, so the mode at ``a_0 < 0`` carries about 0.7. Exact values
+    (``log_evidence``, ``weight_negative``): each side's conjugate evidence (the negative
+    side with the prior of ``h = -kappa a_0``, ``N(0, (kappa prior_sd)^2)``) times the
+    posterior probability of its half-space (a normal CDF). The modes lie ``separation``
+    posterior widths (of the narrow mode) apart; prior draws have log likelihoods far below
+    ``-1e6``.
+    """
+    from scipy.stats import norm
+
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, dim))
+
+    def conj(prior_h):
+        S = np.diag([prior_h**2] + [prior_sd**2] * (dim - 1))
+        prec = x.T @ x / sigma**2 + np.linalg.inv(S)
+        return S, np.linalg.inv(prec)
+
+    sd_h = float(np.sqrt(conj(prior_sd)[1][0, 0]))
+    h_true = separation * sd_h / (1.0 + 1.0 / KAPPA)
+    beta = np.concatenate([[h_true], rng.normal(size=dim - 1)])
+    y = x @ beta + sigma * rng.normal(size=n)
+    names = [f"a{i}" for i in range(dim)]
+
+    def model(prm, xx):
+        a = jnp.stack([prm[k] for k in names])
+        h = jnp.where(a[0] > 0, a[0], -KAPPA * a[0])
+        return xx @ a.at[0].set(h)
+
+    ds = bayesfit.Dataset(x, y, sigma=sigma, model=model, name="mix")
+    problem = bayesfit.Problem({k: dist.Normal(0.0, prior_sd) for k in names}, ds)
+
+    def side(prior_h):
+        S, cov = conj(prior_h)
+        mean = cov @ x.T @ y / sigma**2
+        log_z = multivariate_normal(np.zeros(n), sigma**2 * np.eye(n) + x @ S @ x.T).logpdf(y)
+        return log_z + norm.logcdf(mean[0] / np.sqrt(cov[0, 0])), mean, cov
+
+    lz_pos, m_pos, c_pos = side(prior_sd)
+    lz_neg, m_neg, c_neg = side(KAPPA * prior_sd)
+    log_z = float(np.logaddexp(lz_pos, lz_neg))
+    return SimpleNamespace(problem=problem, x=x, y=y, log_evidence=log_z,
+                           weight_negative=float(np.exp(lz_neg - log_z)),
+                           modes=(m_pos[0], -m_neg[0] / KAPPA),
+                           widths=(np.sqrt(c_pos[0, 0]), np.sqrt(c_neg[0, 0]) / KAPPA))

@@ -9,6 +9,14 @@ import numpy as np
 import pytest
 
 from bayesfit.inference.remc import _evidence, _ladder, _moves, _swap
+from bayesfit.inference.remc._reference import Gaussian
+
+REF = Gaussian.standard(1)
+
+
+def _theta(w):
+    """Weights on the features (log q, log prior, l): the power posterior prior * L**w."""
+    return jnp.concatenate([jnp.zeros(1), jnp.ones(1), jnp.atleast_1d(w)])
 
 
 # a 1-D target: prior N(0, 1) times likelihood exp(-(z - 3)^2 / 2) to the power w
@@ -22,7 +30,7 @@ def _loglik(z):
 
 @pytest.mark.parametrize("move", ["rwm", "hmc"])
 def test_move_samples_tempered_gaussian(move):
-    w = jnp.array([0.5])  # target N(mean 1, var 1/1.5)
+    w = _theta(0.5)  # target N(mean 1, var 1/1.5)
     if move == "rwm":
         kernel = _moves.build_rwm(_log_prior, _loglik)
         eps = 2.0
@@ -32,10 +40,10 @@ def test_move_samples_tempered_gaussian(move):
     scale = jnp.eye(1)
 
     def body(state, key):
-        state, acc = kernel(key, state, w, eps, scale)
+        state, acc = kernel(key, state, w, eps, scale, REF)
         return state, (state.z[0], acc)
 
-    state = _moves.init(jnp.zeros(1), _log_prior, _loglik)
+    state = _moves.init(jnp.zeros(1), _log_prior, _loglik, REF)
     n = 40_000
     _, (zs, acc) = jax.jit(lambda s: jax.lax.scan(body, s, jax.random.split(
         jax.random.PRNGKey(3), n)))(state)
@@ -65,13 +73,14 @@ def test_dense_mass_samples_correlated_gaussian(move):
         kernel, eps = _moves.build_rwm(log_prior, loglik), 1.7
     else:
         kernel, eps = _moves.build_hmc(log_prior, loglik, leapfrog_steps=3), 0.8
-    w = jnp.array([1.0])
+    w = _theta(1.0)
+    ref = Gaussian.standard(2)
 
     def body(state, key):
-        state, acc = kernel(key, state, w, eps, chol)
+        state, acc = kernel(key, state, w, eps, chol, ref)
         return state, (state.z, acc)
 
-    state = _moves.init(jnp.zeros(2), log_prior, loglik)
+    state = _moves.init(jnp.zeros(2), log_prior, loglik, ref)
     _, (zs, acc) = jax.jit(lambda s: jax.lax.scan(body, s, jax.random.split(
         jax.random.PRNGKey(5), 40_000)))(state)
     zs = np.asarray(zs)[1000:]
@@ -81,14 +90,15 @@ def test_dense_mass_samples_correlated_gaussian(move):
 
 
 def test_swap_ratio_matches_brute_force():
+    """Features (log q, log prior, l_1..l_3) with weights varying on every one of them (as on
+    the path q**(1-t) pi**t)."""
     rng = np.random.default_rng(0)
-    K, D = 6, 3
-    weights = np.sort(rng.uniform(0, 2, size=(K, D)), axis=0)
-    ll = rng.normal(scale=5.0, size=(K, D))
-    lp = rng.normal(size=K)  # log priors of the states: cancel in the ratio
+    K, P = 6, 5
+    weights = np.sort(rng.uniform(0, 2, size=(K, P)), axis=0)
+    ll = rng.normal(scale=5.0, size=(K, P))
 
     def log_target(k, i):  # target k at state i
-        return lp[i] + weights[k] @ ll[i]
+        return weights[k] @ ll[i]
 
     brute = [log_target(k, k + 1) + log_target(k + 1, k) - log_target(k, k)
              - log_target(k + 1, k + 1) for k in range(K - 1)]
@@ -137,6 +147,30 @@ def test_round_trips_match_a_direct_count():
     assert int(rt.trips) == trips > 0
 
 
+def test_round_trips_with_two_references_match_a_direct_count():
+    """Stabilized layout: references at both ends, the posterior in the middle; a trip is
+    reference -> posterior -> either reference."""
+    rng = np.random.default_rng(2)
+    K, T, target = 7, 600, 3
+    rt = _swap.init_round_trips(K)
+    machine = list(range(K))
+    state = {m: None for m in range(K)}  # None, "left" (a reference), "top" (posterior)
+    trips = 0
+    deo = jax.jit(_swap.deo_permutation)
+    update = jax.jit(lambda rt, p: _swap.update_round_trips(rt, p, target, True, True))
+    for t in range(T):
+        perm, _ = deo(jax.random.PRNGKey(t), jnp.asarray(rng.normal(size=K - 1) * 2), t % 2)
+        rt = update(rt, perm)
+        machine = [machine[i] for i in np.asarray(perm)]
+        for end in (machine[0], machine[-1]):
+            if state[end] == "top":
+                trips += 1
+            state[end] = "left"
+        if state[machine[target]] == "left":
+            state[machine[target]] = "top"
+    assert int(rt.trips) == trips > 0
+
+
 def test_ladder_adaptation_equalises_the_barrier():
     # barrier density 2b (Lambda(b) = b^2): equal shares at b_k = sqrt(k / (K-1))
     K = 9
@@ -146,6 +180,24 @@ def test_ladder_adaptation_equalises_the_barrier():
         b = np.asarray(_ladder.adapt_ladder(jnp.asarray(b), jnp.asarray(rej)))
     assert b[0] == 0.0 and b[-1] == 1.0 and np.all(np.diff(b) > 0)
     np.testing.assert_allclose(np.diff(b**2), 1 / (K - 1), rtol=0.05)
+
+
+def test_stabilized_ladder_adapts_each_leg_and_keeps_the_target():
+    """Two legs (power: slots 0..4, reference: slots 4..8 with t falling to 0): each is
+    equalised on its own barrier (density 2b on the power leg, uniform on the other)."""
+    from bayesfit.inference.remc._sampler import Layout, new_ladder
+
+    lay = Layout(5, 5)
+    b = jnp.asarray(np.concatenate([np.linspace(0, 1, 5), np.linspace(1, 0, 5)[1:]]))
+    for _ in range(6):
+        rej = np.zeros(lay.size - 1)
+        rej[:4] = np.diff(np.asarray(b[:5]) ** 2)
+        rej[4:] = 0.3 * -np.diff(np.asarray(b[4:]))
+        b = new_ladder(lay, b, jnp.asarray(rej))
+    b = np.asarray(b)
+    assert b[4] == 1.0 and b[0] == 0.0 and b[-1] == 0.0
+    np.testing.assert_allclose(np.diff(b[:5] ** 2), 0.25, rtol=0.05)
+    np.testing.assert_allclose(b[4:], np.linspace(1, 0, 5), atol=1e-6)
 
 
 def test_hermite_quadrature_is_exact_for_cubics():
