@@ -9,3 +9,8 @@ from ._evidence import thermodynamic_integration as thermodynamic_integration
 from ._free_energy import with_noise_fixed as with_noise_fixed
 from ._method import REMC as REMC
 from ._noise import free_energy as free_energy
+from ._options import Mass as Mass
+from ._options import Move as Move
+from ._options import Noise as Noise
+from ._options import Reference as Reference
+from ._options import Start as Start

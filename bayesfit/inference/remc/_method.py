@@ -125,7 +125,7 @@ class REMC:
     map_restarts: int = 32
     reference: Reference = Reference.STABILIZED
     inflation: float = 1.2
-    noise_low: float = 0.01
+    noise_low: float = 0.02
     checkpoint: str | None = None
     checkpoint_every: int = 500
     resume: bool = False

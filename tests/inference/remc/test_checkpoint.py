@@ -67,8 +67,17 @@ def test_resume_refuses_a_checkpoint_of_another_run(tmp_path, linear_gaussian):
 
 def test_options_are_checked():
     for bad in (dict(replicas=2), dict(move="gibbs"), dict(noise="fixed"),
-                dict(checkpoint_every=0), dict(target_accept=1.5), dict(noise_ref=2.0)):
+                dict(checkpoint_every=0), dict(target_accept=1.5), dict(noise_ref=2.0),
+                dict(reference="laplace"), dict(inflation=0.5), dict(noise_low=0.0),
+                dict(replicas=True), dict(mass=3)):
         with pytest.raises(bayesfit.BayesfitError, match="REMC"):
             bayesfit.REMC(**bad)
     with pytest.raises(bayesfit.BayesfitError, match="no option"):
         bayesfit.inference.make_method("remc", {"ladder": 3})
+    # strings from model files become the option objects, in one place (_options.py)
+    from bayesfit.inference.remc import Mass, Reference
+
+    m = bayesfit.inference.make_method("remc", {"reference": "Gaussian", "mass": "dense"})
+    assert m.reference is Reference.GAUSSIAN and m.mass is Mass.DENSE
+    with pytest.raises(bayesfit.BayesfitError, match="'stabilized'.*'gaussian'.*'prior'"):
+        bayesfit.REMC(reference="laplace")
