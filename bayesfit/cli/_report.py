@@ -65,6 +65,12 @@ def write_report(result, spec, out: Path, *, plots: bool = True) -> list[tuple[P
     print(result.format_summary())
     if result.log_evidence is not None:
         print(f"\nlog evidence = {result.log_evidence:.3f} +- {result.log_evidence_err:.3f} nats")
+    attrs = result.tree.attrs
+    if "ladder" in result.tree.children and "barrier" in attrs:
+        trips = result.tree["ladder"]["round_trips"].values.tolist()
+        print(f"replica exchange: {attrs['replicas']} replicas ({attrs.get('reference', '?')} "
+              f"reference), barrier Lambda = {attrs['barrier']:.2f}, round trips per run "
+              f"{trips}")
     write_text_atomic(out / "summary.csv", table.to_csv())
     files.append((out / "summary.csv", "posterior summary table"))
     corr = correlation_table(result)

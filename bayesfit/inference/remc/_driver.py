@@ -54,6 +54,8 @@ class LadderRun(NamedTuple):
     round_trips: np.ndarray  # (R,)
     power: np.ndarray  # () slots of the power leg (Layout.power)
     low: np.ndarray  # () b where the power leg starts
+    ref_mean: np.ndarray  # (R, dim) the reference q of every run (unconstrained space)
+    ref_chol: np.ndarray  # (R, dim, dim) its Cholesky factor
 
     @property
     def layout(self) -> _sampler.Layout:
@@ -254,6 +256,7 @@ class Runner:
             swap=np.asarray(s.swap_sum) / n_kept, move_acc=np.asarray(s.acc_sum) / n_kept,
             step_size=np.exp(np.asarray(s.log_step)), round_trips=np.asarray(s.rt.trips),
             power=np.asarray(self.layout.power), low=np.asarray(float(path.low)),
+            ref_mean=np.asarray(s.ref.mean), ref_chol=np.asarray(s.ref.chol),
         )
         ckpt.save_done(stage, result._asdict())
         return result

@@ -35,6 +35,9 @@ def ladder_group(run: LadderRun, *, move: str, rhat_max: float,
             "round_trips": xr.DataArray(run.round_trips, dims=["chain"]),
             "barrier": xr.DataArray(barrier, dims=["chain"]),
             **legs,
+            "reference_mean": xr.DataArray(run.ref_mean, dims=["chain", "coordinate"]),
+            "reference_chol": xr.DataArray(run.ref_chol,
+                                           dims=["chain", "coordinate", "coordinate_"]),
         },
         coords={"chain": np.arange(run.betas.shape[0])},
         attrs={
@@ -42,7 +45,8 @@ def ladder_group(run: LadderRun, *, move: str, rhat_max: float,
             "rhat_max": float(rhat_max), "reference": reference, "target_slot": lay.target,
             "power_leg_low": float(run.low),
             "note": "chain = independent run; pair k = replicas (k, k+1); "
-                    "mean/var_log_likelihood are of the TI integrand u",
+                    "mean/var_log_likelihood are of the TI integrand u; reference_mean and "
+                    "reference_chol: the Gaussian reference q (unconstrained coordinates)",
         },
     )
 

@@ -30,7 +30,7 @@ from ._noise_group import noise_group
 from ._options import Mass, Move, Noise, Reference, Start, parse
 from ._replicas import PILOT, PILOT_DRAWS, choose_replicas
 from ._sampler import Path
-from ._start import laplace_start, map_optimum
+from ._start import laplace_start, map_optimum, pooled_start
 
 
 def _check(cond: bool, msg: str) -> None:
@@ -184,17 +184,22 @@ class REMC:
                              inflation=float(self.inflation))
 
     def _sizes(self, problem, path, start, estimating_noise, chains, draws, warmup, key,
-               progress, ckpt) -> dict:
-        """Replicas per leg: ``replicas`` if given, else from a pilot's barriers."""
+               progress, ckpt):
+        """Replicas per leg (``replicas`` if given, else from a pilot's barriers) and where
+        the stages start: with a fitted reference, the pilot's posterior draws (pooled over
+        runs: mean and covariance) replace the Laplace start, so that modes the pilot found
+        are in the first reference of every stage."""
         power, ref, low = self._legs(estimating_noise)
         if self.replicas is not None:
             return {"power": self.replicas if power else 1,
-                    "reference": self.replicas if ref else 1}
+                    "reference": self.replicas if ref else 1}, start
         pilot = {"power": (PILOT["prior"] if low == 0.0 else PILOT["attached"]) if power else 1,
                  "reference": PILOT["reference"] if ref else 1}
         runner = self._runner(problem, chains, min(draws, PILOT_DRAWS), warmup, pilot)
         run = runner.run("pilot", key, path._replace(low=low), ckpt, progress, start)
-        return choose_replicas(run)
+        if ref:
+            start = pooled_start(run.z, start)
+        return choose_replicas(run), start
 
     def _sampling_options(self) -> dict:
         skip = {"checkpoint", "checkpoint_every", "resume", "chunk"}
@@ -269,8 +274,8 @@ class REMC:
         D = len(problem.datasets)
         path = Path(jnp.zeros(D), jnp.ones(D), jnp.zeros(()), jnp.asarray(True))
         start = self._start(problem, values)
-        sizes = self._sizes(problem, path, start, False, chains, draws, warmup, key, progress,
-                            ckpt)
+        sizes, start = self._sizes(problem, path, start, False, chains, draws, warmup, key,
+                                   progress, ckpt)
         runner = self._runner(problem, chains, draws, warmup, sizes)
         run = runner.run("posterior", key, path, ckpt, progress, start)
         unknown = any(d.sigma is None and d.noise_name in problem.free for d in problem.datasets)
@@ -289,8 +294,8 @@ class REMC:
         start = self._start(fixed, values)
         est = NoiseState(problem.datasets, names, sigma_ref, low=self._legs(True)[2])
         first = est.path(offset={}, direction={k: 1.0 for k in names}, temper_known=False)
-        sizes = self._sizes(fixed, first, start, True, chains, draws, warmup, key, progress,
-                            ckpt)
+        sizes, start = self._sizes(fixed, first, start, True, chains, draws, warmup, key,
+                                   progress, ckpt)
         runner = self._runner(fixed, chains, draws, warmup, sizes)
         ray = estimate_noise(runner, est, key, ckpt, progress, noise_ref=self.noise_ref,
                              sweeps=self.noise_sweeps, init=start)

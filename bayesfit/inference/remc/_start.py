@@ -41,3 +41,20 @@ def laplace_start(problem, values: dict[str, float]) -> Start:
     if not (bool(jnp.all(jnp.isfinite(z))) and bool(jnp.all(jnp.isfinite(chol)))):
         return Start.prior(problem.dim)
     return Start(z, chol, jnp.asarray(True))
+
+
+def pooled_start(z, fallback: Start | None) -> Start | None:
+    """:class:`Start` at the mean and covariance of draws ``z`` ``(R, N, dim)`` pooled over
+    runs (a pilot's posterior draws); ``fallback`` when their covariance is not positive
+    definite."""
+    flat = np.asarray(z).reshape(-1, np.shape(z)[-1])
+    if flat.shape[0] <= flat.shape[1] + 2:
+        return fallback
+    cov = np.atleast_2d(np.cov(flat.T))
+    try:
+        chol = np.linalg.cholesky(cov)
+    except np.linalg.LinAlgError:
+        return fallback
+    if not np.all(np.isfinite(chol)):
+        return fallback
+    return Start(jnp.asarray(flat.mean(0)), jnp.asarray(chol), jnp.asarray(True))

@@ -75,6 +75,9 @@ def make_two_modes(dim=6, n=20, sigma=0.1, prior_sd=100.0, separation=30.0, seed
     h_true = separation * sd_h / (1.0 + 1.0 / KAPPA)
     beta = np.concatenate([[h_true], rng.normal(size=dim - 1)])
     y = x @ beta + sigma * rng.normal(size=n)
+    for _ in range(3):  # shift the data along x_0 so that the posterior mean of h is h_true
+        S, cov = conj(prior_sd)
+        y = y + (h_true - (cov @ x.T @ y / sigma**2)[0]) * x[:, 0]
     names = [f"a{i}" for i in range(dim)]
 
     def model(prm, xx):
