@@ -20,7 +20,7 @@ def linear_gaussian():
 def linear_fit(linear_gaussian, tmp_path_factory):
     """One REMC fit of the conjugate model, shared by the evidence, compare and plot
     tests (saved to ``linear.nc`` with pointwise log likelihoods)."""
-    res = bayesfit.fit(linear_gaussian.problem, bayesfit.REMC(), chains=8, draws=1500,
+    res = bayesfit.fit(linear_gaussian.problem, bayesfit.REMC(reference="prior", replicas=16), chains=8, draws=1500,
                        warmup=600, seed=1, progress=False, log_likelihood=True)
     path = tmp_path_factory.mktemp("remc") / "linear.nc"
     res.save(path)

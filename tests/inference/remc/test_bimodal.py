@@ -38,7 +38,7 @@ def test_remc_recovers_mode_weights_nuts_does_not():
     problem, mix = bimodal_problem()
     # the mode indicator at b = 1 changes only when a state arrives from b = 0 (about 1000
     # round trips here): the weight has a Monte Carlo sd of about 0.018 (measured over seeds)
-    res = bayesfit.fit(problem, bayesfit.REMC(), chains=8, draws=6000, warmup=500, seed=2,
+    res = bayesfit.fit(problem, bayesfit.REMC(reference="prior", replicas=16), chains=8, draws=6000, warmup=500, seed=2,
                        progress=False, predictive=False)
     a0 = res.draws("a0")
     # the prior odds over the mode (independent check that the target weight is 0.7)

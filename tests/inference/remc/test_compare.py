@@ -24,7 +24,7 @@ def reduced(linear_gaussian, tmp_path_factory):
     lg = linear_gaussian
     ds = bayesfit.Dataset(lg.x, lg.y, sigma=lg.sigma, model=_ab, name="data")
     problem = bayesfit.Problem({k: dist.Normal(0.0, 10.0) for k in "ab"}, ds)
-    res = bayesfit.fit(problem, bayesfit.REMC(), chains=4, draws=2000, warmup=500, seed=1,
+    res = bayesfit.fit(problem, bayesfit.REMC(reference="prior", replicas=16), chains=4, draws=2000, warmup=500, seed=1,
                        progress=False, log_likelihood=True)
     path = tmp_path_factory.mktemp("cmp") / "reduced.nc"
     res.save(path)

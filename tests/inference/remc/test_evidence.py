@@ -55,7 +55,7 @@ def test_evidence_agrees_with_nested_sampling():
     problem = bayesfit.Problem(
         {"A": dist.Uniform(lo[0], hi[0]), "tau": dist.Uniform(lo[1], hi[1])},
         bayesfit.Dataset(x, y, sigma=sigma, model=_decay))
-    res = bayesfit.fit(problem, bayesfit.REMC(), chains=4, draws=2000, warmup=500, seed=3,
+    res = bayesfit.fit(problem, bayesfit.REMC(reference="prior", replicas=16), chains=4, draws=2000, warmup=500, seed=3,
                        progress=False, predictive=False)
 
     def loglike(t):
