@@ -43,7 +43,8 @@ NOISE = {d.name: _header(d.file)[1] for d in SPEC.datasets}
 
 def _fit(parameters, datasets):
     problem = bayesfit.Problem(parameters, datasets, units=SPEC.units)
-    method = REMC(replicas=12, leapfrog_steps=4, mass="dense", noise="free_energy",
+    method = REMC(replicas=12, reference="prior", leapfrog_steps=4, mass="dense",
+                  noise="free_energy",
                   noise_sweeps=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # round trips: see the README

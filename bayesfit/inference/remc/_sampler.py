@@ -225,8 +225,8 @@ def build_kernel(log_prior_fn, loglik_fn, prior_draw_fn, *, move: str, leapfrog_
     """``step(state, key, t, path) -> (state, StepOutput)`` for one run. ``dense``: adapt
     full mass matrices (covariances) instead of their diagonals. ``layout``: the legs
     (default: one power leg over all slots, given by the state's size). ``refit``: refit
-    the Gaussian reference to the target slot at every ladder update (moment matching,
-    covariance times ``inflation**2``)."""
+    the Gaussian reference to the target slot (moment matching, covariance times
+    ``inflation**2``) at every mass-matrix update of the warm-up."""
     if move == "hmc":
         kernel = _moves.build_hmc(log_prior_fn, loglik_fn, leapfrog_steps)
     else:
@@ -270,10 +270,11 @@ def build_kernel(log_prior_fn, loglik_fn, prior_draw_fn, *, move: str, leapfrog_
         da = jax.tree_util.tree_map(
             lambda a, b: jnp.where(new_scale, a, b), _da_reset(log_step), da)
         reps, ref = s.replicas, s.ref
-        if refit:  # the reference: moment-matched to the target slot (Surjanovic et al.)
+        if refit:  # the reference: moment-matched to the target slot (Surjanovic et al.),
+            # at every ladder round and once more at 3W/4
             i = lay.target
             fitted = moment_matched(w_mean[i], w_m2[i], wn, inflation, s.ref)
-            ref = jax.tree_util.tree_map(lambda a, b: jnp.where(new_ladder_now, a, b),
+            ref = jax.tree_util.tree_map(lambda a, b: jnp.where(new_scale, a, b),
                                          fitted, s.ref)
             log_ref = jax.vmap(lambda z: log_density(ref, z))(reps.z)
             reps = reps._replace(log_ref=jnp.where(jnp.isnan(log_ref), -jnp.inf, log_ref))
