@@ -38,6 +38,7 @@ import numpy as np
 
 from ..errors import ModelFileError
 from ..kernels import ForwardModel, Prediction
+from ._data_checks import validator
 from ._model import Cluster
 from ._units import unit_factor
 
@@ -139,7 +140,8 @@ class SpinClusterKernel:
                 text = ("chi*T(T)" if obs == "chiT" else "chi(T)") + (
                     " at zero field" if field is None else f" = M/H at {field:g} T"
                 )
-        return ForwardModel(fn, x_units, y_units, f"{text} of {c!r}")
+        return ForwardModel(fn, x_units, y_units, f"{text} of {c!r}",
+                            validate=validator(obs, x_units, y_units))
 
     def predictions(self) -> dict[str, Prediction]:
         c, unit, grid = self.cluster, self.cluster.spec.energy_unit, self.prediction_t
