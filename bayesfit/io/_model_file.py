@@ -7,6 +7,7 @@ where it can, the line.
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -108,6 +109,30 @@ class ModelSpec:
         """The :class:`Problem` of this model file with its data."""
         return Problem(self.parameters, self.read_datasets(), units=self.units, init=self.init,
                        name=self.title)
+
+
+def _check_parameter_names(kernel, params: dict, entries, path: Path, text: str) -> None:
+    """Declared parameters against the kernel's ``parameter_names()`` (when it has one):
+    a typo is reported at its own line with the closest valid name."""
+    if not hasattr(kernel, "parameter_names"):
+        return
+    required, optional = kernel.parameter_names()
+    noise = {f"sigma_{e.get('name', f'data{i}')}" for i, e in enumerate(entries)
+             if isinstance(e, dict)}
+    known = [*required, *optional]
+    for name in params:
+        if name not in known and name not in noise:
+            close = difflib.get_close_matches(name, known + sorted(noise), n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise ModelFileError(
+                f"{_where(path, text, rf'^\s*{re.escape(name)}\s*=')}: parameter {name!r} is "
+                f"not used by the kernel; {hint}it takes {required} (required), {optional} "
+                "(optional) and sigma_<dataset> (noise levels).")
+    missing = [n for n in required if n not in params]
+    if missing:
+        raise ModelFileError(
+            f"{_where(path, text, r'^\s*\[parameters\]')}: [parameters] lacks {missing}, "
+            f"which the kernel needs (it takes {required}); give each a prior or a value.")
 
 
 def _check_with_kernel(d: DatasetSpec, ds: Dataset, table) -> None:
@@ -225,6 +250,7 @@ def load_model(path: str | Path) -> ModelSpec:
             init[name] = start
     if not params:
         raise ModelFileError(f"{path}: no [parameters]; declare at least one.")
+    _check_parameter_names(kernel, params, doc.get("datasets", []), path, text)
     entries = doc.get("datasets", [])
     if not isinstance(entries, list) or not entries:
         raise ModelFileError(f"{path}: no [[datasets]]; declare at least one.")

@@ -64,6 +64,8 @@ _OBSERVABLES = {
     "heat_capacity": ("temperature", "heat_capacity", "J/(mol K)", {"field_T"}),
 }
 _DEFAULT_X = {"temperature": "K", "field": "T"}
+#: additive terms a model file may add (bayesfit.spin._additive)
+OPTIONAL_PARAMETERS = ("chi0", "rho_imp", "theta_imp", "theta", "zJ", "g_imp")
 
 
 def _number(value: Any, what: str, where: str, *, positive: bool) -> float:
@@ -142,6 +144,10 @@ class SpinClusterKernel:
                 )
         return ForwardModel(fn, x_units, y_units, f"{text} of {c!r}",
                             validate=validator(obs, x_units, y_units))
+
+    def parameter_names(self) -> tuple[list[str], list[str]]:
+        """``(required, optional)`` parameter names of this cluster (kernel contract)."""
+        return list(self.cluster.parameter_names), list(OPTIONAL_PARAMETERS)
 
     def predictions(self) -> dict[str, Prediction]:
         c, unit, grid = self.cluster, self.cluster.spec.energy_unit, self.prediction_t
