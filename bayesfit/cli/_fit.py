@@ -11,6 +11,7 @@ import argparse
 import dataclasses
 import shlex
 import time
+import warnings
 from pathlib import Path
 
 from ..errors import BayesfitError
@@ -105,12 +106,14 @@ def run(args) -> int:
           f"{len(problem.datasets)} dataset(s), method {method.name}", flush=True)
     if args.resume:
         print(_resume_report(out / CHECKPOINT, warmup + draws), flush=True)
-    result = fit(
-        problem, method,
-        chains=args.chains or inf.chains, draws=draws, warmup=warmup,
-        seed=inf.seed if args.seed is None else args.seed,
-        progress=args.progress, log_likelihood=True,
-    )
+    with warnings.catch_warnings():  # the diagnostics block below says it once
+        warnings.filterwarnings("ignore", message="Diagnostics FAILED")
+        result = fit(
+            problem, method,
+            chains=args.chains or inf.chains, draws=draws, warmup=warmup,
+            seed=inf.seed if args.seed is None else args.seed,
+            progress=args.progress, log_likelihood=True,
+        )
     elapsed = time.perf_counter() - t0
     result.tree.attrs["model_file"] = str(spec.path)
     result.tree.attrs["wall_time_s"] = round(elapsed, 2)
