@@ -25,6 +25,8 @@ from ._priors import parse_parameter
 _TOP = {"title", "description", "kernel", "parameters", "datasets", "inference"}
 _CORE_DATASET_KEYS = {"name", "file", "x", "y", "sigma", "simulate", "mpms"}
 _INFERENCE_KEYS = {"method", "chains", "draws", "warmup", "seed", "options"}
+_SIMULATE_KEYS = {"x", "noise", "noise_rel"}
+_SIMULATE_GRID_KEYS = {"start", "stop", "num", "spacing"}
 
 
 @dataclass
@@ -212,6 +214,13 @@ def _parse_dataset(entry: Any, i: int, kernel, path: Path, text: str) -> Dataset
     sim = entry.get("simulate", {})
     if not isinstance(sim, dict):
         raise ModelFileError(f"{where}: dataset {name!r}: simulate must be a table.")
+    grid = sim.get("x")
+    unknown = sorted(set(sim) - _SIMULATE_KEYS) + sorted(
+        f"x.{k}" for k in (set(grid) - _SIMULATE_GRID_KEYS if isinstance(grid, dict) else ()))
+    if unknown:
+        raise ModelFileError(f"{where}: dataset {name!r}: unknown simulate keys {unknown}; it "
+                             f"takes {sorted(_SIMULATE_KEYS)} and x = {{ start, stop, num, "
+                             "spacing }} (docs/model-files.md).")
     mpms = entry.get("mpms")
     if mpms is not None and not isinstance(mpms, dict):
         raise ModelFileError(f"{where}: dataset {name!r}: mpms must be a table.")
