@@ -133,7 +133,10 @@ def test_cli_interrupt_says_how_to_resume_and_resume_says_where(tmp_path, monkey
     assert "stage 'posterior' resumes at step 20 of 180" in text, text
     assert spy.starts == [20] and spy.n == TOTAL
     assert (out / "fit.nc").is_file() and not (out / "checkpoint.npz").exists()
-    assert "Diagnostics" in text
+    # 2 runs x 120 draws cannot reach a bulk ESS of 200: finished, diagnostics failed
+    assert rc == 3 and "Diagnostics FAILED" in text and "Exit status 3" in text
+    failed = bf.load(out / "fit.nc").tree.attrs["diagnostics_failed"]
+    assert "ess_bulk" in failed
 
 
 def test_stage_lines_when_not_a_terminal(capsys):
