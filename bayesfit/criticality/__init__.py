@@ -24,7 +24,7 @@ from ._fss import fit_fss as fit_fss
 from ._fss import fit_fss_joint as fit_fss_joint
 from ._ising import T_CRITICAL as T_CRITICAL
 from ._ising import IsingSeries as IsingSeries
-from ._ising import simulate as simulate_ising
+from ._ising import simulate_ising as simulate_ising
 from ._markov import markov_logits as markov_logits
 from ._markov import markov_logits_fn as markov_logits_fn
 from ._observables import IsingObservables as IsingObservables

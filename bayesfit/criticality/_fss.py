@@ -117,7 +117,7 @@ def _key(name: str, i: int, n: int, shared) -> str:
 
 def _joint_priors(tables, models, shared) -> dict:
     out = {}
-    for i, (t, m) in enumerate(zip(tables, models)):
+    for i, (t, m) in enumerate(zip(tables, models, strict=False)):
         for name, d in _prior_dists(m, t).items():
             out.setdefault(_key(name, i, len(tables), shared), d)
     return out
@@ -204,11 +204,11 @@ def fit_fss_joint(tables, models=None, shared=("tc", "c1"),
     shared = tuple(shared)
     n = len(tables)
     priors = _joint_priors(tables, models, shared)
-    names = [list(_prior_dists(m, t)) for t, m in zip(tables, models)]
+    names = [list(_prior_dists(m, t)) for t, m in zip(tables, models, strict=False)]
 
     def loglik(theta):
         total = 0.0
-        for i, (t, m) in enumerate(zip(tables, models)):
+        for i, (t, m) in enumerate(zip(tables, models, strict=False)):
             th = {k: theta[_key(k, i, n, shared)] for k in names[i]}
             total = total + log_likelihood(th, t, m)
         return total

@@ -120,7 +120,7 @@ def _run(key, size, temperatures, n_replicas, n_sweeps, n_thermalise):
 _run_jit = jax.jit(_run, static_argnums=(1, 3, 4, 5))
 
 
-def simulate(
+def simulate_ising(
     size: int,
     temperatures,
     n_sweeps: int,

@@ -46,12 +46,12 @@ def make_potential(priors, log_likelihood):
     names, maps = _flatten(priors)
 
     def constrain(z):
-        return {n: m(z[i]) for i, (n, m) in enumerate(zip(names, maps))}
+        return {n: m(z[i]) for i, (n, m) in enumerate(zip(names, maps, strict=False))}
 
     def potential(z):
         theta = constrain(z)
         lp = 0.0
-        for i, (n, m) in enumerate(zip(names, maps)):
+        for i, (n, m) in enumerate(zip(names, maps, strict=False)):
             lp = lp + priors[n].log_prob(theta[n]) + m.log_abs_det_jacobian(z[i], theta[n])
         return -(log_likelihood(theta) + lp)
 

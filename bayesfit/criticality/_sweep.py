@@ -115,7 +115,7 @@ def sweep_from_symbols(symbols: dict, n_symbols: int, *, max_lag: Callable = _ma
     every T (default :func:`compare_decay`).
     """
     rows = []
-    for (temp, length), seqs in sorted(symbols.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+    for (temp, _length), seqs in sorted(symbols.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         seqs = np.asarray(seqs)
         stats: SequenceStats = sequence_statistics(seqs, n_symbols, max_lag(seqs.shape[1]),
                                                    channel=channel, n_boot=n_boot, seed=seed)
@@ -123,7 +123,7 @@ def sweep_from_symbols(symbols: dict, n_symbols: int, *, max_lag: Callable = _ma
         dec: DecayComparison = compare(r, stats.curve[1:], stats.curve_cov[1:, 1:])
         rows.append((seqs.shape[1], temp, stats.chi, stats.dchi, dec.xi, dec.p_power,
                      dec.alpha, stats.tau, stats))
-    cols = list(zip(*rows))
+    cols = list(zip(*rows, strict=False))
     return SweepResult(*(np.asarray(c, dtype=float) for c in cols[:8]), stats=list(cols[8]))
 
 

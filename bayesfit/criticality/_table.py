@@ -43,7 +43,7 @@ def fss_table(size, temperature, value, error, *, source: str = "fss_table") -> 
     arrs = [np.asarray(a, dtype=np.float64).ravel() for a in (size, temperature, value, error)]
     names = ("L", "T", "A", "dA")
     n = arrs[0].size
-    for name, a in zip(names, arrs):
+    for name, a in zip(names, arrs, strict=False):
         if a.size != n:
             raise BayesfitError(f"{source}: column {name} has {a.size} values, L has {n}; "
                                 "give one value per row.")

@@ -27,7 +27,8 @@ N_REPLICAS, N_SWEEPS, N_THERMALISE = 2, 1500, 100
 COLUMNS = ("energy", "abs_m", "m2", "m4", "susceptibility", "binder")
 
 
-def main(out=Path(__file__).with_name("ising_observables.csv")):
+def main(out=None):
+    out = Path(__file__).with_name("ising_observables.csv") if out is None else out
     rows = []
     for size in SIZES:
         t0 = time.time()

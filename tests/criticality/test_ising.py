@@ -67,5 +67,5 @@ def test_cluster_labels_against_breadth_first_search():
                     stack.append(a)
         c += 1
     # same partition: labels and components determine each other
-    pairs = set(zip(lab.ravel().tolist(), comp.ravel().tolist()))
+    pairs = set(zip(lab.ravel().tolist(), comp.ravel().tolist(), strict=False))
     assert len(pairs) == c == len(set(lab.ravel().tolist()))
