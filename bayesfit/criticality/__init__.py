@@ -29,6 +29,10 @@ from ._markov import markov_logits as markov_logits
 from ._markov import markov_logits_fn as markov_logits_fn
 from ._observables import IsingObservables as IsingObservables
 from ._observables import ising_observables as ising_observables
+from ._peak import PeakResult as PeakResult
+from ._peak import fit_peak as fit_peak
+from ._plots import plot_collapse as plot_collapse
+from ._plots import plot_raw as plot_raw
 from ._posterior import SamplerOptions as SamplerOptions
 from ._sweep import SweepResult as SweepResult
 from ._sweep import sample_sequences as sample_sequences
@@ -39,3 +43,7 @@ from ._synthetic import synthetic_fss as synthetic_fss
 from ._table import FSSTable as FSSTable
 from ._table import fss_table as fss_table
 from ._table import read_fss_csv as read_fss_csv
+from ._upos import UPOS as UPOS
+from ._upos import UposModel as UposModel
+from ._upos import read_upos as read_upos
+from ._upos import train_upos_model as train_upos_model

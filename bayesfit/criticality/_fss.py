@@ -213,7 +213,13 @@ def fit_fss_joint(tables, models=None, shared=("tc", "c1"),
             total = total + log_likelihood(th, t, m)
         return total
 
-    draws, div = sample(priors, loglik, options)
+    parts = None
+    if not shared and n > 1:
+        parts = [([_key(k, i, n, shared) for k in names[i]],
+                  (lambda th, i=i: log_likelihood({k: th[_key(k, i, n, shared)]
+                                                   for k in names[i]}, tables[i], models[i])))
+                 for i in range(n)]
+    draws, div = sample(priors, loglik, options, parts)
     return FSSResult(tables, models, shared, draws, div, options)
 
 

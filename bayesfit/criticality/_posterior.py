@@ -89,12 +89,26 @@ def _start(potential, priors, key, options: SamplerOptions):
     return best[i], float(vals[i])
 
 
-def sample(priors, log_likelihood, options: SamplerOptions):
-    """Draws ``{name: array (num_chains, num_samples)}`` and NUTS extra fields."""
+def sample(priors, log_likelihood, options: SamplerOptions, parts=None):
+    """Draws ``{name: array (num_chains, num_samples)}`` and the number of divergences.
+
+    ``parts``: for a separable likelihood, a list of ``(names, log_likelihood_part)``
+    covering ``priors`` in order; the start is then searched part by part.
+    """
     potential, constrain = make_potential(priors, log_likelihood)
     key = jax.random.PRNGKey(options.seed)
     k_start, k_run = jax.random.split(key)
-    z0, best = _start(potential, priors, k_start, options)
+    if parts is None:
+        z0, best = _start(potential, priors, k_start, options)
+    else:
+        zs, best = [], 0.0
+        for j, (names, part) in enumerate(parts):
+            sub = {n: priors[n] for n in names}
+            z, b = _start(make_potential(sub, part)[0], sub, jax.random.fold_in(k_start, j),
+                          options)
+            zs.append(z)
+            best += b
+        z0 = jnp.concatenate(zs)
     if not np.isfinite(best):
         raise FloatingPointError("no finite starting point for the posterior")
     jitter = 1e-3 * jax.random.normal(k_start, (options.num_chains, z0.shape[0]))
