@@ -1,34 +1,67 @@
 """bayesfit: Bayesian estimation of model parameters in physics and learning theory.
 
-float64 is switched on at import: physics kernels need it.
+float64 is switched on at import: physics kernels need it. The public names below are
+imported on first use (module ``__getattr__``), so ``import bayesfit`` and
+``bayesfit --version`` do not pay for JAX, NumPyro, ArviZ, matplotlib, pandas or emcee
+(``benchmarks/import_time.py``).
 """
+
+import importlib as _importlib
+import os as _os
+import sys as _sys
 
 from ._threads import limit_blas_threads as _limit_blas_threads
 
 _limit_blas_threads()
 
-import jax as _jax  # noqa: E402
-
-_jax.config.update("jax_enable_x64", True)
+if "jax" in _sys.modules:  # already imported: switch it on now
+    _sys.modules["jax"].config.update("jax_enable_x64", True)
+else:  # read by JAX when it is first imported (by bayesfit or by the user)
+    _os.environ["JAX_ENABLE_X64"] = "1"
 
 __version__ = "0.1.0"
 
-from .core import Dataset as Dataset  # noqa: E402
-from .core import Problem as Problem  # noqa: E402
 from .errors import BayesfitError as BayesfitError  # noqa: E402
-from .inference import MAP as MAP  # noqa: E402
-from .inference import NUTS as NUTS  # noqa: E402
-from .inference import REMC as REMC  # noqa: E402
-from .inference import Emcee as Emcee  # noqa: E402
-from .inference import fit as fit  # noqa: E402
-from .inference import register_method as register_method  # noqa: E402
-from .kernels import register_kernel as register_kernel  # noqa: E402
-from .results import Result as Result  # noqa: E402
-from .results import compare as compare  # noqa: E402
-from .results import load as load  # noqa: E402
-from .results import plot_dataset as plot_dataset  # noqa: E402
-from .results import plot_free_energy as plot_free_energy  # noqa: E402
-from .results import plot_ladder as plot_ladder  # noqa: E402
-from .results import plot_pair as plot_pair  # noqa: E402
-from .results import plot_prediction as plot_prediction  # noqa: E402
-from .results import plot_trace as plot_trace  # noqa: E402
+
+# public name -> module that defines it (imported on first access)
+_LAZY = {
+    "Dataset": "bayesfit.core",
+    "Problem": "bayesfit.core",
+    "MAP": "bayesfit.inference",
+    "NUTS": "bayesfit.inference",
+    "REMC": "bayesfit.inference",
+    "Emcee": "bayesfit.inference",
+    "fit": "bayesfit.inference",
+    "register_method": "bayesfit.inference",
+    "register_kernel": "bayesfit.kernels",
+    "Result": "bayesfit.results",
+    "compare": "bayesfit.results",
+    "load": "bayesfit.results",
+    "plot_dataset": "bayesfit.results",
+    "plot_free_energy": "bayesfit.results",
+    "plot_ladder": "bayesfit.results",
+    "plot_pair": "bayesfit.results",
+    "plot_prediction": "bayesfit.results",
+    "plot_trace": "bayesfit.results",
+}
+
+__all__ = ["BayesfitError", "__version__", *_LAZY]
+
+
+_SUBPACKAGES = {"core", "inference", "results", "io", "kernels", "spin", "theory", "ebm",
+                "units", "cli"}
+
+
+def __getattr__(name: str):
+    if name in _SUBPACKAGES:
+        return _importlib.import_module(f"bayesfit.{name}")
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'bayesfit' has no attribute {name!r}")
+    value = getattr(_importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip __getattr__
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

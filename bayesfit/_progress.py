@@ -1,10 +1,15 @@
-"""Progress bars that switch themselves off when output is not a terminal."""
+"""Progress reports: a bar in a terminal, one line per stage quarter when piped.
+
+A run whose stderr is not a terminal (a pipe, a log file, a batch job) gets no bar, but it
+is not silent either: :func:`bar` prints ``name: step/total, elapsed, ETA`` lines at 25, 50
+and 75 % of each stage and a last ``name: done`` line, so a ten-minute job shows that it
+is alive and when it will end. ``progress=False`` turns both off.
+"""
 
 from __future__ import annotations
 
 import sys
-
-from tqdm.auto import tqdm
+import time
 
 
 def progress_enabled(progress: bool | None) -> bool:
@@ -14,6 +19,67 @@ def progress_enabled(progress: bool | None) -> bool:
     return bool(progress)
 
 
+def _fmt(seconds: float) -> str:
+    seconds = max(0.0, seconds)
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    if seconds < 3600:
+        return f"{seconds / 60:.1f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+class StageLines:
+    """A tqdm-like object (``update``, context manager) that prints a few plain lines."""
+
+    def __init__(self, total: int, desc: str, stream=None):
+        self.total, self.desc = max(int(total), 1), desc
+        self.stream = stream if stream is not None else sys.stderr
+        self.n = self.start_n = 0
+        self.t0 = time.perf_counter()
+        self.next_mark = 1
+
+    def __enter__(self):
+        return self
+
+    def update(self, k: int) -> None:
+        if self.n == 0 and k and self.next_mark == 1:  # resumed: count from here
+            self.start_n = k
+        self.n += int(k)
+        frac = self.n / self.total
+        while self.next_mark <= 3 and frac >= self.next_mark / 4 and self.n < self.total:
+            done = self.n - self.start_n
+            elapsed = time.perf_counter() - self.t0
+            eta = elapsed / done * (self.total - self.n) if done > 0 else float("nan")
+            eta_s = _fmt(eta) if eta == eta else "?"
+            print(f"{self.desc}: {self.n}/{self.total} steps, {_fmt(elapsed)} elapsed, "
+                  f"ETA {eta_s}", file=self.stream, flush=True)
+            self.next_mark += 1
+
+    def __exit__(self, exc_type, *_):
+        if exc_type is None and self.n >= self.total:
+            print(f"{self.desc}: done, {self.total} steps in "
+                  f"{_fmt(time.perf_counter() - self.t0)}", file=self.stream, flush=True)
+        return False
+
+
+class _Silent:
+    def __enter__(self):
+        return self
+
+    def update(self, k: int) -> None:
+        pass
+
+    def __exit__(self, *_):
+        return False
+
+
 def bar(total: int, desc: str, progress: bool | None):
-    """A tqdm bar, or a no-op bar when progress is off."""
-    return tqdm(total=total, desc=desc, disable=not progress_enabled(progress), leave=False)
+    """A tqdm bar in a terminal; :class:`StageLines` when ``progress`` is ``None`` and
+    stderr is not a terminal; nothing when ``progress`` is ``False``."""
+    if progress_enabled(progress):
+        from tqdm.auto import tqdm
+
+        return tqdm(total=total, desc=desc, leave=False)
+    if progress is None:
+        return StageLines(total, desc)
+    return _Silent()

@@ -10,6 +10,7 @@ from vmapping over chains and replicas instead. Set ``BAYESFIT_BLAS_THREADS=n`` 
 from __future__ import annotations
 
 import os
+import sys
 
 
 def limit_blas_threads() -> None:
@@ -18,6 +19,8 @@ def limit_blas_threads() -> None:
         return
     for var in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS"):
         os.environ.setdefault(var, str(n))  # effective when the libraries load later
+    if not any(m in sys.modules for m in ("numpy", "scipy", "jaxlib")):
+        return  # nothing loaded yet: the variables above are enough (and cost nothing)
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:  # pragma: no cover - threadpoolctl is a dependency

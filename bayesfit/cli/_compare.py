@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import BayesfitError
-from ..results import write_text_atomic
-from ..results._compare import compare
 
 _SORT = {"evidence": ["log_evidence", "elpd_loo"], "loo": ["elpd_loo", "log_evidence"]}
 
@@ -34,6 +32,9 @@ def _resolve(arg: str) -> Path:
 
 
 def run(args) -> int:
+    from ..results import write_text_atomic
+    from ..results._compare import compare
+
     paths = [_resolve(a) for a in args.results]
     names = [p.parent.name if p.name == "fit.nc" else p.stem for p in paths]
     table = compare(dict(zip(_unique(names), paths, strict=True)))

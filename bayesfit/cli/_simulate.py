@@ -10,15 +10,14 @@ file; several: PATH is a folder and each dataset goes to PATH/<basename of its f
 
 from __future__ import annotations
 
+import math
 import shlex
 import sys
 from pathlib import Path
 
-import jax.numpy as jnp
 import numpy as np
 
 from ..errors import BayesfitError, ModelFileError
-from ..io import load_model, write_table
 
 
 def add_parser(sub) -> None:
@@ -30,6 +29,8 @@ def add_parser(sub) -> None:
     p.add_argument("--dataset", help="simulate only this dataset")
     p.add_argument("--noise", type=float, help="noise sd for every dataset (data units)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--force", action="store_true",
+                   help="overwrite existing files (never done without it)")
     p.set_defaults(run=run)
 
 
@@ -47,6 +48,9 @@ def _parse_sets(items: list[str], spec) -> dict[str, float]:
             values[name] = float(val)
         except ValueError:
             raise BayesfitError(f"--set {item!r}: {val!r} is not a number.") from None
+        if not math.isfinite(values[name]) or abs(values[name]) > 1e100:
+            raise BayesfitError(f"--set {item!r}: {name} must be a finite number "
+                                "(|value| <= 1e100), not nan or inf.")
     fixed = {k: v for k, v in spec.parameters.items() if isinstance(v, float)}
     missing = sorted(k for k in spec.parameters if k not in values and k not in fixed)
     if missing:
@@ -68,16 +72,50 @@ def _grid(d) -> np.ndarray:
                          "grid; add simulate = {{ x = {{ start = .., stop = .., num = .. }} }}.")
 
 
+def _paths(out: Path, targets) -> list[Path]:
+    if len(targets) == 1:
+        return [out]
+    return [out / (d.file.name if d.file else f"{d.name}.csv") for d in targets]
+
+
+def _check_outputs(paths: list[Path], force: bool, spec) -> None:
+    """Refuse to overwrite (measured data above all) without --force; all before writing."""
+    folders = [p for p in paths if p.is_dir()]
+    if folders:
+        raise BayesfitError(f"--out {folders[0]} is a folder; give a CSV file path.")
+    existing = [p for p in paths if p.exists()]
+    if existing and not force:
+        data = {d.file.resolve() for d in spec.datasets if d.file is not None}
+        p = existing[0]
+        kind = "the data file of a dataset in the model file" \
+            if p.resolve() in data else "an existing file"
+        raise BayesfitError(f"--out {p}: is {kind}; bayesfit simulate does not overwrite files "
+                            "without --force. Choose another --out (nothing was written).")
+
+
 def run(args) -> int:
+    import jax.numpy as jnp
+
+    from ..io import load_model, write_table
+
     spec = load_model(args.model)
     params = {k: jnp.asarray(v) for k, v in _parse_sets(args.set, spec).items()}
     targets = [spec.dataset(args.dataset)] if args.dataset else spec.datasets
     out = Path(args.out)
+    if args.noise is not None and not (math.isfinite(args.noise) and args.noise >= 0):
+        raise BayesfitError(f"--noise {args.noise}: must be a finite number >= 0.")
+    paths = _paths(out, targets)
+    _check_outputs(paths, args.force, spec)
     rng = np.random.default_rng(args.seed)
     cmd = "bayesfit " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv else ""
-    for d in targets:
+    tables = []
+    for d, path in zip(targets, paths, strict=True):
         x = _grid(d)
         y = np.asarray(d.model.fn(params, jnp.asarray(x)))
+        if not np.all(np.isfinite(y)):
+            raise BayesfitError(f"{d.where}: dataset {d.name!r}: the model gives non-finite "
+                                "values at these parameters and inputs; check the --set values "
+                                "and the grid (nothing was written).")
         sd = args.noise if args.noise is not None else d.simulate.get("noise")
         rel = d.simulate.get("noise_rel")
         if sd is not None:
@@ -87,7 +125,6 @@ def run(args) -> int:
         else:
             sigma = np.zeros_like(y)
         y_obs = y + sigma * rng.standard_normal(y.shape)
-        path = out if len(targets) == 1 else out / (d.file.name if d.file else f"{d.name}.csv")
         cols = {d.x: x, d.y: y_obs}
         if isinstance(d.sigma, str):
             cols[d.sigma] = sigma
@@ -100,6 +137,8 @@ def run(args) -> int:
             f"noise: Gaussian, sd = {sd if sd is not None else (f'{rel} x |y|' if rel else 0)}",
             f"units: {d.x} = {d.model.x_units or '1'}, {d.y} = {d.model.y_units or '1'}",
         ]
+        tables.append((path, cols, header, x.size, d.name))
+    for path, cols, header, n, name in tables:  # written only once every dataset is fine
         write_table(path, cols, header)
-        print(f"wrote {path} ({x.size} points of {d.name})")
+        print(f"wrote {path} ({n} points of {name})")
     return 0

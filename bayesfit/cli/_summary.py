@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from ..results import load
-
 
 def add_parser(sub) -> None:
     p = sub.add_parser("summary", help="print the posterior summary of a result file")
@@ -13,6 +11,8 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
+    from ..results import load
+
     result = load(args.result)
     print(f"{args.result}: method {result.tree.attrs.get('method')}, groups "
           f"{list(result.tree.children)}")

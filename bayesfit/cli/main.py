@@ -1,4 +1,11 @@
-"""The ``bayesfit`` command. User errors print one message and exit with status 2."""
+"""The ``bayesfit`` command.
+
+Exit status: 0 success; 2 bad input (a message naming the file/line/parameter, no
+traceback, nothing fitted or written); 3 the fit finished and its results are written,
+but its diagnostics failed (R-hat, ESS, divergences, REMC round trips, evidence
+estimators; listed in the summary block and in the result's ``diagnostics_failed``
+attribute); 130 interrupted (Ctrl-C or SIGTERM; the message says how to resume).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,11 @@ import sys
 
 from .. import __version__
 from ..errors import BayesfitError
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+EXIT_DIAGNOSTICS_FAILED = 3
+EXIT_INTERRUPTED = 130
 
 # subcommand -> module with add_parser(subparsers) and run(args) -> int
 _SUBCOMMANDS = {
@@ -49,11 +61,12 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.run(args) or 0)
     except BayesfitError as err:
         print(f"bayesfit {args.command}: error: {err}", file=sys.stderr)
-        return 2
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print(f"bayesfit {args.command}: interrupted; no result file was left half-written.",
-              file=sys.stderr)
-        return 130
+        hint = getattr(args, "resume_hint", "")
+        print(f"bayesfit {args.command}: interrupted; no result file was left half-written."
+              + (f" {hint}" if hint else ""), file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -13,6 +13,9 @@ from ..errors import BayesfitError
 
 ModelFn = Callable[[Mapping[str, Any], Any], Any]
 
+#: largest magnitude accepted in x, y and sigma
+MAX_ABS = 1e100
+
 
 def _as_finite(name: str, what: str, values, where: str) -> np.ndarray:
     arr = np.asarray(values, dtype=np.float64)
@@ -25,6 +28,13 @@ def _as_finite(name: str, what: str, values, where: str) -> np.ndarray:
         raise BayesfitError(
             f"dataset {name!r}{where}: {what} has non-finite values at rows {bad[:5].tolist()}"
             f"{' ...' if bad.size > 5 else ''} (0-based); remove or fix those rows."
+        )
+    big = np.flatnonzero(np.abs(arr.reshape(arr.shape[0], -1)).max(axis=1) > MAX_ABS)
+    if big.size:
+        raise BayesfitError(
+            f"dataset {name!r}{where}: {what} has values beyond +-{MAX_ABS:g} at rows "
+            f"{big[:5].tolist()} (0-based), where squares and sums overflow; rescale (other "
+            "units) or fix those rows."
         )
     return arr
 

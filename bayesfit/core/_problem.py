@@ -39,6 +39,13 @@ def _check_prior(name: str, prior: Any) -> dist.Distribution | float:
     )
 
 
+def _support_text(prior) -> str:
+    lo = getattr(prior.support, "lower_bound", None)
+    hi = getattr(prior.support, "upper_bound", None)
+    fmt = lambda v, d: d if v is None else f"{float(np.max(v)):g}"  # noqa: E731
+    return f"[{fmt(lo, '-inf')}, {fmt(hi, 'inf')}]"
+
+
 def gaussian_loglik(y, mu, sigma):
     """Pointwise Gaussian log density of ``y`` given mean ``mu`` and sd ``sigma``."""
     r = (y - mu) / sigma
@@ -114,8 +121,9 @@ class Problem:
             v = np.broadcast_to(np.asarray(v, dtype=float), self.shapes[k])
             if not bool(np.all(self.free[k].support(jnp.asarray(v)))):
                 raise BayesfitError(
-                    f"parameter {k!r}: initial value {v.tolist()} lies outside the support of "
-                    f"its prior {self.free[k]!r}; move the initial value or widen the prior."
+                    f"parameter {k!r}: initial value {v.tolist()} lies outside the support "
+                    f"{_support_text(self.free[k])} of its {type(self.free[k]).__name__} prior; "
+                    "move the initial value or widen the prior."
                 )
             out[k] = v
         return out

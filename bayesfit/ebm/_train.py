@@ -46,7 +46,12 @@ class StepInfo(NamedTuple):
     """Per-step diagnostics (scalars; stacked over steps by :func:`fit`).
 
     Attributes:
-        loss: surrogate loss value (see the objective for its meaning).
+        loss: the objective's value, ``objective.value(data, model)``, where the objective
+            has a partition-function-free value (ratio divergence / RD-B, the log-ratio
+            variances); else the surrogate (forward and reverse KL and their sum, whose
+            values need ``log Z``): see the objective's docstring.
+        surrogate: the value of the surrogate ``objective.loss`` that is differentiated
+            (for RD-B it adds a score-function term, so it differs from the objective).
         grad_norm: global L2 norm of the gradient.
         energy_error_data: ``sd_data[F + log p~]``: Z-free energy-fit error on the
             training data (nats), cheap enough to record every step.
@@ -57,6 +62,7 @@ class StepInfo(NamedTuple):
     grad_norm: Array
     energy_error_data: Array
     finite: Array
+    surrogate: Array
 
 
 class FitResult(NamedTuple):
@@ -104,6 +110,18 @@ def train_init(spec: TrainSpec, key: Array, data: Samples) -> TrainState:
                       sampler_state=spec.sampler.init_state(ks, spec.rbm, data), key=kr)
 
 
+def _surrogate_and_value(objective):
+    """``(data, model) -> (surrogate, objective value)``; the value is the surrogate's when
+    the objective has no ``value`` method."""
+
+    def both(data, model):
+        surrogate = objective.loss(data, model)
+        value = objective.value(data, model) if hasattr(objective, "value") else surrogate
+        return surrogate, value
+
+    return both
+
+
 def train_step(spec: TrainSpec, state: TrainState, target, data: Samples,
                log_p_data: Array, objective: Array | int = 0) -> tuple[TrainState, StepInfo]:
     """One update: advance the model sampler, differentiate the surrogate, apply optax.
@@ -120,11 +138,13 @@ def train_step(spec: TrainSpec, state: TrainState, target, data: Samples,
         u_m = rbm.log_unnormalised(params, model.x)
         terms = (Terms(u_d, log_p_data, data.w), Terms(u_m, log_p_model, model.w))
         if len(spec.objectives) == 1:
-            return spec.objectives[0].loss(*terms), u_d
-        branches = [o.loss for o in spec.objectives]
-        return jax.lax.switch(objective, branches, *terms), u_d
+            surrogate, value = _surrogate_and_value(spec.objectives[0])(*terms)
+        else:
+            branches = [_surrogate_and_value(o) for o in spec.objectives]
+            surrogate, value = jax.lax.switch(objective, branches, *terms)
+        return surrogate, (u_d, value)
 
-    (loss, u_d), grads = jax.value_and_grad(loss_fn, has_aux=True)(state.params)
+    (loss, (u_d, value)), grads = jax.value_and_grad(loss_fn, has_aux=True)(state.params)
     updates, opt_state = spec.optimizer.update(grads, state.opt_state, state.params)
     new_params = optax.apply_updates(state.params, updates)
     gnorm = jnp.sqrt(sum(jnp.sum(g * g) for g in jax.tree.leaves(grads)))
@@ -134,8 +154,9 @@ def train_step(spec: TrainSpec, state: TrainState, target, data: Samples,
     opt_state = jax.tree.map(keep, opt_state, state.opt_state)
     d = u_d - log_p_data
     dc = d - jnp.sum(data.w * d)
-    info = StepInfo(loss=loss, grad_norm=gnorm,
-                    energy_error_data=jnp.sqrt(jnp.sum(data.w * dc * dc)), finite=finite)
+    info = StepInfo(loss=value, grad_norm=gnorm,
+                    energy_error_data=jnp.sqrt(jnp.sum(data.w * dc * dc)), finite=finite,
+                    surrogate=loss)
     return TrainState(params, opt_state, sampler_state, key), info
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from typing import Any
 
 import jax
 
 from ..errors import BayesfitError
+from ..results._checks import format_block
+from ..results._checks import record as record_diagnostics
 from ..results._result import Result
 from ..results._tree import build_tree
 from ._registry import make_method
@@ -22,10 +25,13 @@ def fit(
     warmup: int = 1000,
     seed: int = 0,
     progress: bool | None = None,
-    log_likelihood: bool = False,
+    log_likelihood: bool = True,
     predictive: bool = True,
 ) -> Result:
     """Sample (or optimise) the posterior of ``problem``.
+
+    Convergence diagnostics are checked at the end (:mod:`bayesfit.results._checks`); the
+    failures go to ``result.tree.attrs["diagnostics_failed"]`` and a ``RuntimeWarning``.
 
     Parameters
     ----------
@@ -40,7 +46,10 @@ def fit(
     progress:
         Progress bars; ``None`` shows them when stderr is a terminal.
     log_likelihood:
-        Also store pointwise log likelihoods (needed for PSIS-LOO).
+        Store pointwise log likelihoods (group ``log_likelihood``: one variable per
+        dataset and, with several datasets, ``all_data`` over every point), so that
+        ``arviz.loo(result.tree)`` (one dataset) or ``arviz.loo(result.tree,
+        var_name="all_data")`` and ``arviz.compare`` work.
     predictive:
         Store posterior predictive draws of every dataset.
     """
@@ -64,4 +73,7 @@ def fit(
     }
     tree = build_tree(target, out, key=key_pp, method=method.name, config=config,
                       log_likelihood=log_likelihood, predictive=predictive)
+    failed = record_diagnostics(tree)
+    if failed:
+        warnings.warn(format_block(failed), RuntimeWarning, stacklevel=2)
     return Result(tree, target)

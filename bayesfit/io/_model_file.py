@@ -7,6 +7,7 @@ where it can, the line.
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -14,16 +15,18 @@ from pathlib import Path
 from typing import Any
 
 from ..core import Dataset, Problem
-from ..errors import BayesfitError, ModelFileError
+from ..errors import BayesfitError, DataFileError, ModelFileError
 from ..kernels import ForwardModel, build_kernel
 from ..units import check_unit
-from ._csv import read_table
+from ._csv import MAX_ABS, read_table
 from ._mpms import Sample, read_mpms
 from ._priors import parse_parameter
 
 _TOP = {"title", "description", "kernel", "parameters", "datasets", "inference"}
 _CORE_DATASET_KEYS = {"name", "file", "x", "y", "sigma", "simulate", "mpms"}
 _INFERENCE_KEYS = {"method", "chains", "draws", "warmup", "seed", "options"}
+_SIMULATE_KEYS = {"x", "noise", "noise_rel"}
+_SIMULATE_GRID_KEYS = {"start", "stop", "num", "spacing"}
 
 
 @dataclass
@@ -98,14 +101,56 @@ class ModelSpec:
                 sigma = table.column(sigma, what="sigma column")
             units = {"x": d.model.x_units or table.units.get(d.x, ""),
                      "y": d.model.y_units or table.units.get(d.y, "")}
-            out.append(Dataset(x, y, sigma=sigma, model=d.model.fn, name=d.name, units=units,
-                               where=str(d.file), x_name=d.x))
+            ds = Dataset(x, y, sigma=sigma, model=d.model.fn, name=d.name, units=units,
+                         where=str(d.file), x_name=d.x)
+            _check_with_kernel(d, ds, table)
+            out.append(ds)
         return out
 
     def problem(self) -> Problem:
         """The :class:`Problem` of this model file with its data."""
         return Problem(self.parameters, self.read_datasets(), units=self.units, init=self.init,
                        name=self.title)
+
+
+def _check_parameter_names(kernel, params: dict, entries, path: Path, text: str) -> None:
+    """Declared parameters against the kernel's ``parameter_names()`` (when it has one):
+    a typo is reported at its own line with the closest valid name."""
+    if not hasattr(kernel, "parameter_names"):
+        return
+    required, optional = kernel.parameter_names()
+    noise = {f"sigma_{e.get('name', f'data{i}')}" for i, e in enumerate(entries)
+             if isinstance(e, dict)}
+    known = [*required, *optional]
+    for name in params:
+        if name not in known and name not in noise:
+            close = difflib.get_close_matches(name, known + sorted(noise), n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise ModelFileError(
+                f"{_where(path, text, rf'^\s*{re.escape(name)}\s*=')}: parameter {name!r} is "
+                f"not used by the kernel; {hint}it takes {required} (required), {optional} "
+                "(optional) and sigma_<dataset> (noise levels).")
+    missing = [n for n in required if n not in params]
+    if missing:
+        raise ModelFileError(
+            f"{_where(path, text, r'^\s*\[parameters\]')}: [parameters] lacks {missing}, "
+            f"which the kernel needs (it takes {required}); give each a prior or a value.")
+
+
+def _check_with_kernel(d: DatasetSpec, ds: Dataset, table) -> None:
+    """The kernel's physical checks of the data (``ForwardModel.validate``), reported with
+    the file line of the first bad rows."""
+    if d.model.validate is None:
+        return
+    problems = list(d.model.validate(ds))
+    if not problems:
+        return
+    shown = []
+    for row, msg in problems[:3]:
+        line = table.line(row) if row is not None and table.lines is not None else None
+        shown.append(f"{d.file}:{line}: {msg}" if line else f"{d.file}: {msg}")
+    more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+    raise DataFileError(f"dataset {d.name!r} ({d.where}): " + "; ".join(shown) + more + ".")
 
 
 def _line_of(text: str, pattern: str) -> int | None:
@@ -157,8 +202,9 @@ def _parse_dataset(entry: Any, i: int, kernel, path: Path, text: str) -> Dataset
     if sigma is not None and (isinstance(sigma, bool) or not isinstance(sigma, int | float | str)):
         raise ModelFileError(f"{where}: dataset {name!r}: sigma must be a number (known noise), "
                              "a column name, or omitted (noise estimated).")
-    if isinstance(sigma, int | float) and sigma <= 0:
-        raise ModelFileError(f"{where}: dataset {name!r}: sigma = {sigma} must be > 0.")
+    if isinstance(sigma, int | float) and not 0 < sigma <= MAX_ABS:
+        raise ModelFileError(f"{where}: dataset {name!r}: sigma = {sigma} must be > 0 and "
+                             f"<= {MAX_ABS:g} (the noise sd in the units of y).")
     for key in ("x_units", "y_units"):
         if key in entry:
             check_unit(entry[key], what=f"{where}: dataset {name!r} {key}")
@@ -168,6 +214,13 @@ def _parse_dataset(entry: Any, i: int, kernel, path: Path, text: str) -> Dataset
     sim = entry.get("simulate", {})
     if not isinstance(sim, dict):
         raise ModelFileError(f"{where}: dataset {name!r}: simulate must be a table.")
+    grid = sim.get("x")
+    unknown = sorted(set(sim) - _SIMULATE_KEYS) + sorted(
+        f"x.{k}" for k in (set(grid) - _SIMULATE_GRID_KEYS if isinstance(grid, dict) else ()))
+    if unknown:
+        raise ModelFileError(f"{where}: dataset {name!r}: unknown simulate keys {unknown}; it "
+                             f"takes {sorted(_SIMULATE_KEYS)} and x = {{ start, stop, num, "
+                             "spacing }} (docs/model-files.md).")
     mpms = entry.get("mpms")
     if mpms is not None and not isinstance(mpms, dict):
         raise ModelFileError(f"{where}: dataset {name!r}: mpms must be a table.")
@@ -181,7 +234,11 @@ def load_model(path: str | Path) -> ModelSpec:
     path = Path(path)
     if not path.is_file():
         raise ModelFileError(f"{path}: model file not found.")
-    text = path.read_text()
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise ModelFileError(f"{path}: not a UTF-8 text file (byte at offset {err.start}); a "
+                             "model file is TOML text, see docs/model-files.md.") from None
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
@@ -202,6 +259,7 @@ def load_model(path: str | Path) -> ModelSpec:
             init[name] = start
     if not params:
         raise ModelFileError(f"{path}: no [parameters]; declare at least one.")
+    _check_parameter_names(kernel, params, doc.get("datasets", []), path, text)
     entries = doc.get("datasets", [])
     if not isinstance(entries, list) or not entries:
         raise ModelFileError(f"{path}: no [[datasets]]; declare at least one.")

@@ -18,6 +18,8 @@ from ..errors import ModelFileError
 from ..units import check_unit
 
 _META = {"prior", "value", "units", "init", "description"}
+#: largest magnitude accepted for a prior argument, a fixed value or an initial value
+MAX_ABS = 1e100
 
 
 def _distribution_class(name: str, where: str):
@@ -35,6 +37,9 @@ def parse_parameter(name: str, spec: Any, where: str) -> tuple[Any, str, Any]:
     if isinstance(spec, bool):
         raise ModelFileError(f"{where}: parameter {name!r} = {spec!r} is not a number.")
     if isinstance(spec, int | float):
+        if not math.isfinite(spec) or abs(spec) > MAX_ABS:
+            raise ModelFileError(f"{where}: parameter {name!r} = {spec!r} is not a usable "
+                                 f"number (finite, |value| <= {MAX_ABS:g}).")
         return float(spec), "", None
     if not isinstance(spec, Mapping):
         raise ModelFileError(
@@ -50,8 +55,10 @@ def parse_parameter(name: str, spec: Any, where: str) -> tuple[Any, str, Any]:
         )
     if has_value:
         v = spec["value"]
-        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
-            raise ModelFileError(f"{where}: parameter {name!r}: value {v!r} is not a number.")
+        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) \
+                or abs(v) > MAX_ABS:
+            raise ModelFileError(f"{where}: parameter {name!r}: value {v!r} is not a usable "
+                                 f"number (finite, |value| <= {MAX_ABS:g}).")
         extra = set(spec) - {"value", "units", "description"}
         if extra:
             raise ModelFileError(
@@ -64,6 +71,7 @@ def parse_parameter(name: str, spec: Any, where: str) -> tuple[Any, str, Any]:
         )
     cls = _distribution_class(str(spec["prior"]), f"{where}: parameter {name!r}")
     kwargs = {k: v for k, v in spec.items() if k not in _META}
+    _check_arguments(name, cls.__name__, kwargs, where)
     try:
         prior = cls(**kwargs, validate_args=True)
     except (TypeError, ValueError) as err:
@@ -73,4 +81,52 @@ def parse_parameter(name: str, spec: Any, where: str) -> tuple[Any, str, Any]:
             f"{where}: parameter {name!r}: {cls.__name__}({kwargs}) is invalid ({err}); its "
             f"arguments are {args}."
         ) from None
-    return prior, units, spec.get("init")
+    init = spec.get("init")
+    if init is not None:
+        _check_init(name, prior, init, where)
+    return prior, units, init
+
+
+def _check_arguments(name: str, prior: str, kwargs: dict, where: str) -> None:
+    """Finite, not absurd, ordered bounds: what NumPyro's own checks let through."""
+    for k, v in kwargs.items():
+        values = v if isinstance(v, list) else [v]
+        for x in values:
+            if isinstance(x, bool) or not isinstance(x, int | float):
+                continue  # NumPyro names the wrong type itself
+            if not math.isfinite(x) or abs(x) > MAX_ABS:
+                raise ModelFileError(
+                    f"{where}: parameter {name!r}: {prior} {k} = {x!r} is not a usable "
+                    f"number (must be finite with |{k}| <= {MAX_ABS:g}); give the bound in "
+                    "units where the parameter is of order 1 to 1e6."
+                )
+    a, b = kwargs.get("low"), kwargs.get("high")
+    if isinstance(a, int | float) and isinstance(b, int | float) and not a < b:
+        raise ModelFileError(
+            f"{where}: parameter {name!r}: {prior} needs low < high, got low = {a!r}, "
+            f"high = {b!r}; swap or fix the bounds."
+        )
+
+
+def _check_init(name: str, prior, init: Any, where: str) -> None:
+    import jax.numpy as jnp
+
+    ok = isinstance(init, int | float) and not isinstance(init, bool) and math.isfinite(init)
+    if not ok:
+        raise ModelFileError(f"{where}: parameter {name!r}: init = {init!r} must be a finite "
+                             "number.")
+    if not bool(jnp.all(prior.support(jnp.asarray(float(init))))):
+        lo, hi = _support_bounds(prior)
+        raise ModelFileError(
+            f"{where}: parameter {name!r}: initial value init = {init!r} lies outside the "
+            f"support [{lo}, {hi}] of its {type(prior).__name__} prior; move init inside "
+            "the prior or widen the prior."
+        )
+
+
+def _support_bounds(prior) -> tuple[str, str]:
+    sup = prior.support
+    lo = getattr(sup, "lower_bound", None)
+    hi = getattr(sup, "upper_bound", None)
+    fmt = lambda v, d: d if v is None else f"{float(v):g}"  # noqa: E731
+    return fmt(lo, "-inf"), fmt(hi, "inf")

@@ -30,12 +30,19 @@ ModelFn = Callable[[Mapping[str, Any], Any], Any]
 
 @dataclass(frozen=True)
 class ForwardModel:
-    """A JAX-traceable ``fn(params, x) -> y_pred`` with the units of x and y."""
+    """A JAX-traceable ``fn(params, x) -> y_pred`` with the units of x and y.
+
+    ``validate(dataset) -> [(row or None, message), ...]``, optional, checks that the data
+    are physically admissible for the observable (e.g. temperatures > 0, chi*T not
+    negative beyond its noise) before anything is fitted; ``row`` is 0-based, the message
+    says what is wrong and what to do. An empty list means the data are fine.
+    """
 
     fn: ModelFn
     x_units: str = ""
     y_units: str = ""
     description: str = ""
+    validate: Callable[[Any], list[tuple[int | None, str]]] | None = None
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,8 @@ FUNCTIONS = {
     "maximum": jnp.maximum, "minimum": jnp.minimum, "where": jnp.where,
 }
 CONSTANTS = {"pi": jnp.pi, "e": jnp.e}
+#: dataset keys of the 'function' kernel (it takes no [kernel] settings)
+OPTIONS = ("expression", "x_units", "y_units")
 _BIN = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
         ast.Div: operator.truediv, ast.Pow: operator.pow}
 _CMP = {ast.Lt: operator.lt, ast.Gt: operator.gt, ast.LtE: operator.le, ast.GtE: operator.ge}
@@ -85,7 +87,7 @@ class FunctionKernel:
         yu = check_unit(options.pop("y_units", ""), what=f"{where}: y_units")
         if options:
             raise ModelFileError(f"{where}: unknown dataset keys {sorted(options)} for the "
-                                 "'function' kernel (it takes expression, x_units, y_units).")
+                                 f"'function' kernel (it takes {', '.join(OPTIONS)}).")
         return ForwardModel(compile_expression(expr, where=where), xu, yu, expr)
 
     def predictions(self):

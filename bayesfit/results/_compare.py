@@ -68,7 +68,8 @@ def _loo(result: Result):
     if "log_likelihood" not in tree.children:
         return None
     ll = tree["log_likelihood"].to_dataset()
-    arrays = [ll[k].transpose("chain", "draw", ...).values for k in sorted(ll.data_vars)]
+    names = ["all_data"] if "all_data" in ll else sorted(ll.data_vars)
+    arrays = [ll[k].transpose("chain", "draw", ...).values for k in names]
     flat = np.concatenate([a.reshape(a.shape[0], a.shape[1], -1) for a in arrays], axis=2)
     y = xr.DataArray(flat, dims=["chain", "draw", "point"])
     joint = xr.DataTree.from_dict({"posterior": tree["posterior"].to_dataset(),

@@ -15,6 +15,8 @@ import xarray as xr
 from .. import __version__
 
 _BATCH = 256
+#: log_likelihood variable of a multi-dataset fit that holds every point (for PSIS-LOO)
+ALL_DATA = "all_data"
 
 
 def _dims(name: str, shape: tuple[int, ...]) -> list[str]:
@@ -99,11 +101,16 @@ def build_tree(problem, draws, *, key, method: str, config: Mapping[str, Any],
     if log_likelihood:
         ll = jax.jit(lambda zz: map_draws(
             lambda q: problem.pointwise_log_likelihood(problem.constrain(q)), zz))(zf)
+        lls = {k: xr.DataArray(unflat(v), dims=["chain", "draw", f"{k}_point"])
+               for k, v in ll.items()}
+        if len(lls) > 1:  # one variable over every point, for arviz.loo(var_name=ALL_DATA)
+            lls[ALL_DATA] = xr.DataArray(
+                np.concatenate([a.values for a in lls.values()], axis=2),
+                dims=["chain", "draw", f"{ALL_DATA}_point"],
+                attrs={"datasets": ",".join(ll), "note": "the points of every dataset, "
+                       "concatenated in this order: arviz.loo(tree, var_name='all_data')"})
         groups["log_likelihood"] = xr.Dataset(
-            {k: xr.DataArray(unflat(v), dims=["chain", "draw", f"{k}_point"])
-             for k, v in ll.items()},
-            coords={"chain": np.arange(chains), "draw": np.arange(ndraw)},
-        )
+            lls, coords={"chain": np.arange(chains), "draw": np.arange(ndraw)})
     groups.update(draws.groups)
     tree = xr.DataTree.from_dict(groups)
     tree.attrs.update({

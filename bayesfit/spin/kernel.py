@@ -38,6 +38,7 @@ import numpy as np
 
 from ..errors import ModelFileError
 from ..kernels import ForwardModel, Prediction
+from ._data_checks import validator
 from ._model import Cluster
 from ._units import unit_factor
 
@@ -63,6 +64,8 @@ _OBSERVABLES = {
     "heat_capacity": ("temperature", "heat_capacity", "J/(mol K)", {"field_T"}),
 }
 _DEFAULT_X = {"temperature": "K", "field": "T"}
+#: additive terms a model file may add (bayesfit.spin._additive)
+OPTIONAL_PARAMETERS = ("chi0", "rho_imp", "theta_imp", "theta", "zJ", "g_imp")
 
 
 def _number(value: Any, what: str, where: str, *, positive: bool) -> float:
@@ -139,7 +142,12 @@ class SpinClusterKernel:
                 text = ("chi*T(T)" if obs == "chiT" else "chi(T)") + (
                     " at zero field" if field is None else f" = M/H at {field:g} T"
                 )
-        return ForwardModel(fn, x_units, y_units, f"{text} of {c!r}")
+        return ForwardModel(fn, x_units, y_units, f"{text} of {c!r}",
+                            validate=validator(obs, x_units, y_units))
+
+    def parameter_names(self) -> tuple[list[str], list[str]]:
+        """``(required, optional)`` parameter names of this cluster (kernel contract)."""
+        return list(self.cluster.parameter_names), list(OPTIONAL_PARAMETERS)
 
     def predictions(self) -> dict[str, Prediction]:
         c, unit, grid = self.cluster, self.cluster.spec.energy_unit, self.prediction_t

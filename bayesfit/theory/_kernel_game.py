@@ -31,6 +31,8 @@ from ._sources import choice, reject_unknown, resolve_sources
 
 OBSERVABLES = {"simplex": ("rho_x", "rho_y", "value"), "spherical": ("minmax", "maxmin")}
 PARAMS = {"gamma": None}
+SETTINGS = {"game", *PARAMS}
+OPTIONS = {"observable", "x_units", "y_units", *PARAMS}
 
 
 def _predict(game: str, obs: str, gamma):
@@ -44,18 +46,13 @@ class MatrixGameKernel:
     """Forward models of value / support fractions of sampled games."""
 
     def __init__(self, settings: Mapping[str, Any], *, where: str):
-        reject_unknown(settings, {"game", *PARAMS}, where=where, what="[kernel] matrix_game")
+        reject_unknown(settings, SETTINGS, where=where, what="[kernel] matrix_game")
         self.game = choice(settings, "game", tuple(OBSERVABLES), "simplex", where=where)
         self.sources = resolve_sources(settings, PARAMS, where=where)
         self.explicit = {k: v for k, v in self.sources.items() if k in settings}
 
     def dataset_model(self, options: Mapping[str, Any], *, where: str) -> ForwardModel:
-        reject_unknown(
-            options,
-            {"observable", "x_units", "y_units", *PARAMS},
-            where=where,
-            what="matrix_game dataset",
-        )
+        reject_unknown(options, OPTIONS, where=where, what="matrix_game dataset")
         names = OBSERVABLES[self.game]
         obs = choice(options, "observable", names, names[0], where=where)
         src = resolve_sources(options, PARAMS, where=where, inherited=self.explicit)

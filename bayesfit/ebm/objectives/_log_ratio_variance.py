@@ -67,6 +67,10 @@ class LogRatioVariance:
     def uses_model(self) -> bool:
         return self.reference != "data"
 
+    def value(self, data: Terms, model: Terms) -> Array:
+        """The objective ``Var_r[d]``: the surrogate's value (the reference is fixed)."""
+        return self.loss(data, model)
+
     def loss(self, data: Terms, model: Terms) -> Array:
         if self.reference == "data":
             return variance(data.w, data.d)

@@ -39,12 +39,17 @@ class PairwiseLogRatio:
     uses_data = True
     uses_model = True
 
-    def loss(self, data: Terms, model: Terms) -> Array:
+    def value(self, data: Terms, model: Terms) -> Array:
+        """The objective ``L`` itself (what ``StepInfo.loss`` records)."""
         dd, dq = data.d, model.d
         jump = mean(data.w, dd) - mean(model.w, dq)
-        explicit = 0.5 * (variance(data.w, dd) + variance(model.w, dq) + jump * jump)
-        g = 0.5 * (sg(mean(data.w, dd)) - sg(dq)) ** 2  # g(x') up to a constant
-        return explicit + score_term(model.w, g, model.u)
+        return 0.5 * (variance(data.w, dd) + variance(model.w, dq) + jump * jump)
+
+    def loss(self, data: Terms, model: Terms) -> Array:
+        """Surrogate: ``L`` plus the score-function term; its value is not ``L`` (use
+        :meth:`value`), its gradient is ``L``'s."""
+        g = 0.5 * (sg(mean(data.w, data.d)) - sg(model.d)) ** 2  # g(x') up to a constant
+        return self.value(data, model) + score_term(model.w, g, model.u)
 
 
 #: The member of the family that ``bayesfit.ebm`` calls "ratio divergence".
