@@ -32,3 +32,4 @@ from .results import plot_ladder as plot_ladder  # noqa: E402
 from .results import plot_pair as plot_pair  # noqa: E402
 from .results import plot_prediction as plot_prediction  # noqa: E402
 from .results import plot_trace as plot_trace  # noqa: E402
+from .sweeps import sweep as sweep  # noqa: E402
