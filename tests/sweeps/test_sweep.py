@@ -124,16 +124,17 @@ def test_a_killed_worker_loses_no_fit(tmp_path):
             "res", sweep(path, out=out, scheduler=client, progress=False)))
         thread.start()
         pids = client.run(os.getpid)
-        killed = None
-        deadline = time.time() + 300
+        killed, seen = None, {}
+        deadline = time.time() + 1800
         while killed is None and time.time() < deadline and thread.is_alive():
-            busy = {w: keys for w, keys in client.processing().items() if keys}
-            if busy and list(out.glob(".*.partial-*")):
-                worker = sorted(busy)[0]
-                os.kill(pids[worker], signal.SIGKILL)
-                killed = worker
+            for worker, keys in client.processing().items():
+                for key in keys:  # kill a worker 2 s into one of its fits
+                    seen.setdefault((worker, key), time.time())
+                    if killed is None and time.time() - seen[(worker, key)] > 2.0:
+                        os.kill(pids[worker], signal.SIGKILL)
+                        killed = worker
             time.sleep(0.2)
-        thread.join(600)
+        thread.join(1800)
     assert killed is not None, "no fit was seen running"
     res = done["res"]
     assert sorted(res.table["status"]) == ["ok"] * 4
