@@ -43,13 +43,14 @@ _LAZY = {
     "plot_pair": "bayesfit.results",
     "plot_prediction": "bayesfit.results",
     "plot_trace": "bayesfit.results",
+    "sweep": "bayesfit.sweeps",
 }
 
 __all__ = ["BayesfitError", "__version__", *_LAZY]
 
 
 _SUBPACKAGES = {"core", "inference", "results", "io", "kernels", "spin", "theory", "ebm",
-                "units", "cli"}
+                "units", "cli", "sweeps"}
 
 
 def __getattr__(name: str):

@@ -28,6 +28,7 @@ _SUBCOMMANDS = {
     "summary": "bayesfit.cli._summary",
     "simulate": "bayesfit.cli._simulate",
     "compare": "bayesfit.cli._compare",
+    "sweep": "bayesfit.cli._sweep",
 }
 
 

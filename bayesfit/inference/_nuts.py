@@ -11,6 +11,7 @@ from numpyro.infer import MCMC
 from numpyro.infer import NUTS as _NumPyroNUTS
 
 from .._progress import progress_enabled
+from ._devices import shard_leading_axis
 from ._optimize import laplace_covariance, maximize
 from ._output import Draws
 
@@ -81,7 +82,8 @@ class NUTS:
             chain_method="vectorized",
             progress_bar=progress_enabled(progress),
         )
-        mcmc.run(k_run, init_params=z0 if chains > 1 else z0[0], extra_fields=_EXTRA)
+        init = shard_leading_axis(z0) if chains > 1 else z0[0]  # chains over devices
+        mcmc.run(k_run, init_params=init, extra_fields=_EXTRA)
         z = mcmc.get_samples(group_by_chain=True)
         extra = mcmc.get_extra_fields(group_by_chain=True)
         stats = {_ARVIZ_NAMES[k]: np.asarray(extra[k]) for k in _ARVIZ_NAMES}

@@ -1,0 +1,56 @@
+"""Chains and runs laid out over several devices give the draws of one device.
+
+JAX on the CPU can pretend to have several devices
+(``XLA_FLAGS=--xla_force_host_platform_device_count=4``); the flag must be set before JAX
+starts, so each device count runs in its own process.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SCRIPT = """
+import sys
+import numpy as np
+import jax
+import bayesfit
+from bayesfit.io import load_model
+
+problem = load_model(sys.argv[1]).problem()
+out = {"devices": np.array(jax.local_device_count())}
+res = bayesfit.fit(problem, bayesfit.NUTS(), chains=4, draws=60, warmup=60, seed=5,
+                   progress=False, predictive=False)
+out["nuts"] = np.stack([res.tree["posterior"][k].values for k in res.parameter_names])
+res = bayesfit.fit(problem, bayesfit.REMC(replicas=4), chains=4, draws=40,
+                   warmup=40, seed=5, progress=False, predictive=False)
+out["remc"] = np.stack([res.tree["posterior"][k].values for k in res.parameter_names])
+np.savez(sys.argv[2], **out)
+"""
+
+
+def _draws(tmp: Path, devices: int) -> dict:
+    script = tmp / "draws.py"
+    script.write_text(SCRIPT)
+    env = dict(os.environ, XLA_FLAGS=f"--xla_force_host_platform_device_count={devices}",
+               PYTHONPATH=str(ROOT))
+    out = tmp / f"draws{devices}.npz"
+    model = ROOT / "models" / "examples" / "relaxation.toml"
+    subprocess.run([sys.executable, str(script), str(model), str(out)], check=True, env=env,
+                   cwd=ROOT, capture_output=True, text=True)
+    with np.load(out) as f:
+        return dict(f)
+
+
+def test_four_devices_give_the_draws_of_one(tmp_path):
+    one, four = _draws(tmp_path, 1), _draws(tmp_path, 4)
+    assert int(one["devices"]) == 1 and int(four["devices"]) == 4
+    for method in ("nuts", "remc"):
+        assert one[method].shape == four[method].shape
+        np.testing.assert_allclose(four[method], one[method], rtol=1e-10, atol=1e-12)
