@@ -16,6 +16,7 @@ _SUBCOMMANDS = {
     "summary": "bayesfit.cli._summary",
     "simulate": "bayesfit.cli._simulate",
     "compare": "bayesfit.cli._compare",
+    "mi": "bayesfit.cli._mi",
 }
 
 

@@ -84,39 +84,45 @@ def _sentence(block: str, line: int, where: str, index: dict, alphabet: list):
     return sent.metadata, Tree(parent, labels, np.arange(labels.size))
 
 
-def read_conllu(path: str | Path, *, documents: str = "newdoc") -> Corpus:
-    """Read a CoNLL-U file into documents of UPOS codes and one dependency tree per sentence.
+def read_conllu(path, *, documents: str = "newdoc") -> Corpus:
+    """Read CoNLL-U file(s) into documents of UPOS codes and one dependency tree per sentence.
 
+    ``path``: a file or a list of files (read in order into one corpus).
     ``documents="newdoc"`` joins the sentences between ``# newdoc`` comments into one
-    sequence (the file is one document if it has none); ``"sentence"`` makes every sentence
-    its own sequence. The alphabet is the 17 UPOS tags in the order of ``UPOS`` plus any
-    other tag in order of appearance. Errors name the file and line.
+    sequence (a file without any is one document); ``"sentence"`` makes every sentence its
+    own sequence. The alphabet is the 17 UPOS tags in the order of ``UPOS`` plus any other
+    tag in order of appearance. Errors name the file and line.
     """
-    path = Path(path)
     if documents not in ("newdoc", "sentence"):
         raise DataFileError(f"documents = {documents!r}; use 'newdoc' or 'sentence'.")
-    if not path.is_file():
-        raise DataFileError(f"{path}: CoNLL-U file not found.")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as err:
-        raise DataFileError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start}); "
-                            "CoNLL-U files are UTF-8.") from None
+    paths = [Path(p) for p in path] if isinstance(path, list | tuple) else [Path(path)]
     alphabet = list(UPOS)
     index = {u: i for i, u in enumerate(alphabet)}
     docs: list[list[np.ndarray]] = []
     trees: list[Tree] = []
-    for line, block in _blocks(text):
-        meta, tree = _sentence(block, line, str(path), index, alphabet)
-        if tree is None:
-            continue
-        if not docs or documents == "sentence" or "newdoc id" in meta or "newdoc" in meta:
-            docs.append([])
-        docs[-1].append(tree.labels)
-        trees.append(tree)
-    if not trees:
-        raise DataFileError(f"{path}: no sentences found; is this a CoNLL-U file (one word "
-                            "per line, ten tab-separated columns, blank line after each "
-                            "sentence)?")
+    for path in paths:
+        if not path.is_file():
+            raise DataFileError(f"{path}: CoNLL-U file not found.")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as err:
+            raise DataFileError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start}); "
+                                "CoNLL-U files are UTF-8.") from None
+        n_before = len(trees)
+        first = True
+        for line, block in _blocks(text):
+            meta, tree = _sentence(block, line, str(path), index, alphabet)
+            if tree is None:
+                continue
+            if first or documents == "sentence" or "newdoc id" in meta or "newdoc" in meta:
+                docs.append([])
+            first = False
+            docs[-1].append(tree.labels)
+            trees.append(tree)
+        if len(trees) == n_before:
+            raise DataFileError(f"{path}: no sentences found; is this a CoNLL-U file (one word "
+                                "per line, ten tab-separated columns, blank line after each "
+                                "sentence)?")
     seqs = [np.concatenate(d) for d in docs if d]
-    return Corpus(seqs, tuple(alphabet), trees, str(path))
+    where = str(paths[0]) if len(paths) == 1 else " + ".join(map(str, paths))
+    return Corpus(seqs, tuple(alphabet), trees, where)
