@@ -53,7 +53,14 @@ def _sentence(block: str, line: int, where: str, index: dict, alphabet: list):
     try:
         sents = conllu.parse(block)
     except conllu.exceptions.ParseException as err:
-        raise DataFileError(f"{where}:{line}: not valid CoNLL-U ({err}).") from None
+        at = line
+        for k, text in enumerate(block.splitlines()):
+            try:
+                conllu.parse(text + "\n")
+            except conllu.exceptions.ParseException:
+                at = line + k
+                break
+        raise DataFileError(f"{where}:{at}: not valid CoNLL-U ({err}).") from None
     if len(sents) != 1:
         raise DataFileError(f"{where}:{line}: expected one sentence in this block.")
     sent = sents[0]
