@@ -29,23 +29,24 @@ from ._curve import Curve
 from ._decay import DECAY_MODELS, decay_model, default_priors
 
 
-def _data(data, min_snr: float):
+def _data(data, min_snr: float, scale: str = "log"):
     if isinstance(data, Curve):
-        return data.log_data(min_snr)
+        return data.log_data(min_snr) if scale == "log" else data.linear_data()
     r, y, cov = data
     return np.asarray(r, float), np.asarray(y, float), np.asarray(cov, float)
 
 
 def decay_problem(data, model: str, *, jitter: bool = True, min_snr: float = 2.0,
-                  priors=None, name: str = "curve") -> Problem:
+                  priors=None, name: str = "curve", scale: str = "log") -> Problem:
     """The :class:`~bayesfit.Problem` of fitting decay model ``model`` to ``ln I(r)``.
 
     ``data``: a :class:`Curve` (its :meth:`Curve.log_data`) or ``(r, y, cov)`` with
     ``y = ln I`` and ``cov`` its covariance. ``priors`` override :func:`default_priors`
-    (e.g. ``{"jitter_curve": ...}``)."""
-    r, y, cov = _data(data, min_snr)
-    params = default_priors(model, r, y) | dict(priors or {})
-    ds = Dataset(r, y, model=decay_model(model), cov=cov, jitter=jitter, name=name,
+    (e.g. ``{"jitter_curve": ...}``). ``scale="linear"`` fits ``y = I`` (all lags of a
+    Curve, :meth:`Curve.linear_data`) with ``g(r) + c``."""
+    r, y, cov = _data(data, min_snr, scale)
+    params = default_priors(model, r, y, scale) | dict(priors or {})
+    ds = Dataset(r, y, model=decay_model(model, scale), cov=cov, jitter=jitter, name=name,
                  x_name="r", units={"x": "", "y": ""})
     return Problem(params, ds, name=model)
 
@@ -93,19 +94,19 @@ class DecayComparison(NamedTuple):
 def compare_decay(data, models: Sequence[str] = DECAY_MODELS, *, method=None,
                   split: float | None = None, chains: int = 4, draws: int = 500,
                   warmup: int = 500, seed: int = 0, jitter: bool = True,
-                  min_snr: float = 2.0, forward: bool = True,
+                  min_snr: float = 2.0, forward: bool = True, scale: str = "log",
                   progress: bool | None = False) -> DecayComparison:
     """Fit every decay model in ``models`` and rank them (see the module docstring).
 
     ``method`` defaults to ``bayesfit.REMC()`` (which gives the evidence); ``split`` (units
-    of r) defaults to the median of the fitted lags.
+    of r) defaults to the median of the fitted lags. ``scale``: see :func:`decay_problem`.
     """
     from .. import REMC, compare, fit
 
     bad = [m for m in models if m not in DECAY_MODELS]
     if bad:
         raise BayesfitError(f"unknown decay models {bad}; use some of {DECAY_MODELS}.")
-    r, y, cov = _data(data, min_snr)
+    r, y, cov = _data(data, min_snr, scale)
     method = method or REMC()
     split = float(np.median(r)) if split is None else float(split)
     k = int(np.searchsorted(r, split, side="right"))
@@ -114,12 +115,12 @@ def compare_decay(data, models: Sequence[str] = DECAY_MODELS, *, method=None,
                             f"{len(r) - k} to score; need at least 3 and 1.")
     results, fwd = {}, {}
     for i, m in enumerate(models):
-        prob = decay_problem((r, y, cov), m, jitter=jitter)
+        prob = decay_problem((r, y, cov), m, jitter=jitter, scale=scale)
         results[m] = fit(prob, method, chains=chains, draws=draws, warmup=warmup,
                          seed=seed + i, progress=progress, log_likelihood=True,
                          predictive=False)
         if forward:
-            past = decay_problem((r[:k], y[:k], cov[:k, :k]), m, jitter=jitter)
+            past = decay_problem((r[:k], y[:k], cov[:k, :k]), m, jitter=jitter, scale=scale)
             res = fit(past, method, chains=chains, draws=draws, warmup=warmup,
                       seed=seed + 100 + i, progress=progress, predictive=False)
             fwd[m] = forward_lpd(past, res, r, y, cov, k)

@@ -72,6 +72,13 @@ class Curve(NamedTuple):
         return self.r[:n].astype(float), np.log(c), self.cov[:n, :n] / np.outer(c, c)
 
 
+    def linear_data(self, max_lag: int | None = None):
+        """``(r, y, cov)`` for a fit in linear space: ``y = corrected`` at every lag up to
+        ``max_lag`` (negative values allowed) with the bootstrap covariance."""
+        n = self.r.size if max_lag is None else int(np.searchsorted(self.r, max_lag, "right"))
+        return self.r[:n].astype(float), self.corrected[:n], self.cov[:n, :n]
+
+
 def dirichlet_weights(n_units: int, replicates: int, seed: int) -> np.ndarray:
     """Bayesian-bootstrap weights (replicates, n_units), mean 1 per unit."""
     rng = np.random.default_rng(seed)

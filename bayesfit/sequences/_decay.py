@@ -62,22 +62,28 @@ PARAMETERS = {"power": ("A", "alpha", "c"), "exponential": ("A", "xi", "c"),
 DECAY_MODELS = tuple(_LOG_G)
 
 
-def decay_model(name: str):
-    """``fn(params, r) -> ln(g(r) + c)`` of the decay model ``name`` (JAX-traceable)."""
+def decay_model(name: str, scale: str = "log"):
+    """``fn(params, r) -> ln(g(r) + c)`` of the decay model ``name`` (JAX-traceable);
+    ``scale="linear"`` gives ``g(r) + c`` instead (for curves whose tail is noise around
+    zero, which a log cannot take)."""
     if name not in _LOG_G:
         raise BayesfitError(f"decay model {name!r} is not known; use one of {DECAY_MODELS}.")
+    if scale not in ("log", "linear"):
+        raise BayesfitError(f"scale = {scale!r}; use 'log' or 'linear'.")
     log_g = _LOG_G[name]
 
     def fn(params, r):
         r = jnp.asarray(r, dtype=jnp.float64)
-        return jnp.logaddexp(log_g(params, r), jnp.log(params["c"]))
+        out = jnp.logaddexp(log_g(params, r), jnp.log(params["c"]))
+        return out if scale == "log" else jnp.exp(out)
 
-    fn.__name__ = f"log_{name}_with_floor"
+    fn.__name__ = f"{scale}_{name}_with_floor"
     return fn
 
 
-def default_priors(name: str, r, y) -> dict[str, dist.Distribution]:
-    """Weakly informative priors (spec sequences.md 4.2) from the data ``y = ln I(r)``:
+def default_priors(name: str, r, y, scale: str = "log") -> dict[str, dist.Distribution]:
+    """Weakly informative priors (spec sequences.md 4.2) from the data ``y = ln I(r)``
+    (or ``y = I(r)`` with ``scale="linear"``, where ``c ~ HalfNormal(I(r_max) + sd(tail))``):
     ``A, B ~ LogNormal(y_1, 2)``, ``alpha ~ HalfNormal(2)``,
     ``xi ~ LogNormal(ln(r_max / 4), 2)``, ``beta ~ Uniform(0.05, 1)``,
     ``c ~ HalfNormal(I(r_max))`` (a floor no larger than the smallest kept value)."""
@@ -85,13 +91,18 @@ def default_priors(name: str, r, y) -> dict[str, dist.Distribution]:
 
     y = np.asarray(y, dtype=float)
     r = np.asarray(r, dtype=float)
+    floor = None
+    if scale == "linear":
+        tail = y[len(y) // 2:]
+        floor = float(abs(np.mean(tail)) + np.std(tail) + 1e-12)
+        y = np.log(np.maximum(y, floor))
     table = {
         "A": dist.LogNormal(float(y[0]), 2.0),
         "B": dist.LogNormal(float(y[0]), 2.0),
         "alpha": dist.HalfNormal(2.0),
         "xi": dist.LogNormal(float(np.log(r.max() / 4)), 2.0),
         "beta": dist.Uniform(0.05, 1.0),
-        "c": dist.HalfNormal(float(np.exp(y.min()))),
+        "c": dist.HalfNormal(floor if floor else float(np.exp(y.min()))),
     }
     return {k: table[k] for k in PARAMETERS[name]}
 
@@ -102,15 +113,19 @@ class DecayKernel:
     def dataset_model(self, options: Mapping[str, Any], *, where: str) -> ForwardModel:
         options = dict(options)
         name = options.pop("decay", None)
+        scale = options.pop("scale", "log")
         xu = options.pop("x_units", "")
         yu = options.pop("y_units", "")
         if name not in _LOG_G:
             raise ModelFileError(f"{where}: the 'decay' kernel needs decay = one of "
                                  f"{list(DECAY_MODELS)}; got {name!r}.")
+        if scale not in ("log", "linear"):
+            raise ModelFileError(f"{where}: scale = {scale!r}; use 'log' (y = ln I) or "
+                                 "'linear' (y = I).")
         if options:
             raise ModelFileError(f"{where}: unknown dataset keys {sorted(options)} for the "
-                                 "'decay' kernel (it takes decay, x_units, y_units).")
-        return ForwardModel(decay_model(name), xu, yu,
+                                 "'decay' kernel (it takes decay, scale, x_units, y_units).")
+        return ForwardModel(decay_model(name, scale), xu, yu,
                             f"ln(g(r) + c), g = {name}; parameters {PARAMETERS[name]}")
 
     def predictions(self):
