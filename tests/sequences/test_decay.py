@@ -65,3 +65,39 @@ def test_mi_cli_curve_fits_through_a_model_file(tmp_path):
     mu = np.log(0.5 * np.exp(-r / 2.0) + 1e-4)
     want = stats.multivariate_normal(mu, cov + 0.05**2 * np.eye(r.size)).logpdf(y)
     assert float(prob.log_likelihood(p)) == pytest.approx(want, rel=1e-6)
+
+
+def _fit(data, model, seed):
+    import bayesfit
+
+    prob = sq.decay_problem(data, model)
+    return bayesfit.fit(prob, bayesfit.REMC(replicas=8, move="rwm"), chains=2, draws=300,
+                        warmup=300, seed=seed, progress=False)
+
+
+def _interval(result, name):
+    s = result.summary()
+    return float(s.loc[name, "eti95_lb"]), float(s.loc[name, "eti95_ub"])
+
+
+def test_markov_chain_prefers_exponential_with_the_known_length():
+    # binary symmetric chain, lambda = 0.8: I(r) ~ lambda^(2r) / 2, xi = -1 / (2 ln 0.8)
+    x = sq.binary_markov(0.1, 50, 1000, seed=1)
+    r, y, cov = sq.bootstrap_curve(x, 30, replicates=200).log_data()
+    k = r >= 4  # the asymptotic regime (lambda^(2r) correction < 3 %)
+    data = (r[k], y[k], cov[np.ix_(k, k)])
+    exp, power = _fit(data, "exponential", 1), _fit(data, "power", 2)
+    log_bf = exp.log_evidence - power.log_evidence
+    assert log_bf > 5 + 3 * np.hypot(exp.log_evidence_err, power.log_evidence_err), log_bf
+    lo, hi = _interval(exp, "xi")
+    assert lo < -1 / (2 * np.log(0.8)) < hi, (lo, hi)
+
+
+def test_lin_tegmark_tree_prefers_power_law_with_the_known_exponent():
+    corpus = sq.lin_tegmark_tree(K=4, depth=10, lam=0.8, n_trees=30, seed=0)
+    data = sq.bootstrap_curve(corpus, 256, replicates=200).log_data()
+    power, exp = _fit(data, "power", 3), _fit(data, "exponential", 4)
+    log_bf = power.log_evidence - exp.log_evidence
+    assert log_bf > 5 + 3 * np.hypot(exp.log_evidence_err, power.log_evidence_err), log_bf
+    lo, hi = _interval(power, "alpha")
+    assert lo < -4 * np.log2(0.8) < hi, (lo, hi)
