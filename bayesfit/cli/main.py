@@ -29,6 +29,7 @@ _SUBCOMMANDS = {
     "simulate": "bayesfit.cli._simulate",
     "compare": "bayesfit.cli._compare",
     "sweep": "bayesfit.cli._sweep",
+    "mi": "bayesfit.cli._mi",
 }
 
 

@@ -39,6 +39,30 @@ def _as_finite(name: str, what: str, values, where: str) -> np.ndarray:
     return arr
 
 
+def check_covariance(cov, n: int, what: str) -> np.ndarray:
+    """A symmetric positive-definite ``(n, n)`` float64 matrix, or a BayesfitError."""
+    c = np.asarray(cov, dtype=np.float64)
+    if c.shape != (n, n):
+        raise BayesfitError(f"{what}: covariance has shape {c.shape}; expected ({n}, {n}), "
+                            "one row and column per data point.")
+    if not np.all(np.isfinite(c)):
+        raise BayesfitError(f"{what}: covariance has non-finite entries.")
+    scale = max(float(np.max(np.abs(c))), 1e-300)
+    if np.max(np.abs(c - c.T)) > 1e-8 * scale:
+        raise BayesfitError(f"{what}: covariance is not symmetric (max |C - C^T| = "
+                            f"{np.max(np.abs(c - c.T)):.3g}).")
+    c = 0.5 * (c + c.T)
+    try:
+        np.linalg.cholesky(c)
+    except np.linalg.LinAlgError:
+        w = np.linalg.eigvalsh(c)
+        raise BayesfitError(
+            f"{what}: covariance is not positive definite (smallest eigenvalue {w[0]:.3g}); "
+            "use more bootstrap replicates than points, shrink it towards its diagonal, or "
+            "add a jitter term.") from None
+    return c
+
+
 @dataclass(frozen=True)
 class Dataset:
     """Observations ``y`` at inputs ``x`` and the forward model ``model(params, x) -> y_pred``.
@@ -61,6 +85,15 @@ class Dataset:
         Where the data came from (a file name), used in error messages.
     x_name:
         What ``x`` is (a column name such as ``T_K``), used as the axis label.
+    cov:
+        Known noise covariance matrix ``(n, n)`` (units of ``y`` squared) for correlated
+        noise, e.g. the bootstrap covariance of a curve whose points share data. The
+        likelihood is then multivariate normal (see :class:`bayesfit.Problem`). Exclusive
+        with ``sigma``.
+    jitter:
+        With ``cov``: add an estimated independent term ``jitter_<name>**2 * I`` (units of
+        ``y``), for scatter the covariance misses (a free parameter with a half-normal
+        prior of scale ``sqrt(mean(diag(cov)))`` unless the problem gives one).
     """
 
     x: Any
@@ -71,6 +104,8 @@ class Dataset:
     units: Mapping[str, str] = field(default_factory=dict)
     where: str = ""
     x_name: str = "x"
+    cov: Any = None
+    jitter: bool = False
 
     def __post_init__(self):
         if not self.name.isidentifier():
@@ -105,6 +140,26 @@ class Dataset:
                 f"dataset {self.name!r}: model must be a callable model(params, x) -> y_pred."
             )
         object.__setattr__(self, "units", dict(self.units))
+        if self.cov is not None:
+            object.__setattr__(self, "cov", check_covariance(self.cov, y.shape[0],
+                                                             f"dataset {self.name!r}{where}"))
+            if self.sigma is not None:
+                raise BayesfitError(f"dataset {self.name!r}{where}: give either sigma or cov, "
+                                    "not both (put known independent noise on cov's diagonal).")
+        elif self.jitter:
+            raise BayesfitError(f"dataset {self.name!r}{where}: jitter = True needs a "
+                                "covariance matrix (cov); without one, leave sigma unset to "
+                                "estimate the noise level.")
+
+    @property
+    def jitter_name(self) -> str:
+        """Name of the estimated jitter parameter of a correlated dataset."""
+        return f"jitter_{self.name}"
+
+    @property
+    def estimates_sigma(self) -> bool:
+        """Whether the problem gets a free noise level ``sigma_<name>``."""
+        return self.sigma is None and self.cov is None
 
     @property
     def noise_name(self) -> str:

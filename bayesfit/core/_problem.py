@@ -52,6 +52,24 @@ def gaussian_loglik(y, mu, sigma):
     return -0.5 * r * r - jnp.log(sigma) - 0.5 * _LOG_2PI
 
 
+def mvn_sequential_loglik(y, mu, chol):
+    """Terms ``log p(y_i | y_1..y_{i-1})`` of a multivariate normal with Cholesky factor
+    ``chol`` (lower); they sum to the joint log density (nats)."""
+    r = jax.scipy.linalg.solve_triangular(chol, y - mu, lower=True)
+    return -0.5 * r * r - jnp.log(jnp.diagonal(chol)) - 0.5 * _LOG_2PI
+
+
+def mvn_loo_loglik(y, mu, cov):
+    """Leave-one-out terms ``log p(y_i | y_{-i})`` of a multivariate normal (Sundararajan &
+    Keerthi 2001; Buerkner, Gabry & Vehtari 2021): with ``P = cov^-1`` and
+    ``g = P (y - mu)``, ``y_i | y_-i ~ N(y_i - g_i / P_ii, 1 / P_ii)``. These do not sum to
+    the joint density; they are what PSIS-LOO needs for correlated data."""
+    prec = jnp.linalg.inv(cov)
+    g = prec @ (y - mu)
+    d = jnp.diagonal(prec)
+    return 0.5 * jnp.log(d) - 0.5 * g * g / d - 0.5 * _LOG_2PI
+
+
 class Problem:
     """Priors on named parameters and datasets whose models share them.
 
@@ -89,8 +107,10 @@ class Problem:
             raise BayesfitError(f"dataset names must be unique; repeated: {sorted(dup)}.")
         params = {k: _check_prior(k, v) for k, v in parameters.items()}
         for ds in self.datasets:
-            if ds.sigma is None and ds.noise_name not in params:
+            if ds.estimates_sigma and ds.noise_name not in params:
                 params[ds.noise_name] = default_noise_prior(ds.y)
+            if ds.cov is not None and ds.jitter and ds.jitter_name not in params:
+                params[ds.jitter_name] = dist.HalfNormal(float(np.sqrt(np.mean(np.diag(ds.cov)))))
         self.name = name
         self.free: dict[str, dist.Distribution] = {
             k: v for k, v in params.items() if isinstance(v, dist.Distribution)
@@ -98,8 +118,12 @@ class Problem:
         self.fixed: dict[str, float] = {k: v for k, v in params.items() if isinstance(v, float)}
         self.units = dict(units or {})
         for ds in self.datasets:
-            if ds.sigma is None:
+            if ds.estimates_sigma:
                 self.units.setdefault(ds.noise_name, ds.units.get("y", ""))
+            if ds.cov is not None and ds.jitter:
+                self.units.setdefault(ds.jitter_name, ds.units.get("y", ""))
+        self._chol = {ds.name: np.linalg.cholesky(ds.cov) for ds in self.datasets
+                      if ds.cov is not None and not ds.jitter}
         self.shapes = {
             k: tuple(d.batch_shape) + tuple(d.event_shape) for k, d in self.free.items()
         }
@@ -179,8 +203,35 @@ class Problem:
         return out
 
     def noise(self, ds: Dataset, params: Mapping[str, Any]):
-        """Noise level of ``ds`` under ``params`` (known or estimated)."""
+        """Noise level of ``ds`` under ``params`` (known or estimated); for a correlated
+        dataset the square root of the diagonal of :meth:`noise_cov`."""
+        if ds.cov is not None:
+            return jnp.sqrt(jnp.diagonal(self.noise_cov(ds, params)))
         return ds.sigma if ds.sigma is not None else params[ds.noise_name]
+
+    def noise_cov(self, ds: Dataset, params: Mapping[str, Any]):
+        """Noise covariance of a correlated dataset: ``cov + jitter**2 I``."""
+        cov = jnp.asarray(ds.cov)
+        if ds.jitter:
+            cov = cov + params[ds.jitter_name] ** 2 * jnp.eye(ds.n)
+        return cov
+
+    def _chol_of(self, ds: Dataset, params: Mapping[str, Any]):
+        if ds.name in self._chol:
+            return jnp.asarray(self._chol[ds.name])
+        return jnp.linalg.cholesky(self.noise_cov(ds, params))
+
+    def noise_draw(self, ds: Dataset, params: Mapping[str, Any], key):
+        """One draw of the noise of ``ds`` (correlated when it carries a covariance)."""
+        eps = jax.random.normal(key, jnp.shape(ds.y))
+        if ds.cov is not None:
+            return self._chol_of(ds, params) @ eps
+        return self.noise(ds, params) * eps
+
+    def _dataset_loglik(self, ds: Dataset, p: Mapping[str, Any]):
+        if ds.cov is not None:
+            return mvn_sequential_loglik(jnp.asarray(ds.y), ds.predict(p), self._chol_of(ds, p))
+        return gaussian_loglik(ds.y, ds.predict(p), self.noise(ds, p))
 
     # -- densities ----------------------------------------------------------------------
     def log_prior(self, free_values: Mapping[str, Any]):
@@ -188,12 +239,27 @@ class Problem:
         return sum(jnp.sum(d.log_prob(free_values[k])) for k, d in self.free.items())
 
     def pointwise_log_likelihood(self, free_values: Mapping[str, Any]) -> dict[str, Any]:
-        """``{dataset name: per-point log likelihood}``."""
+        """``{dataset name: per-point log likelihood}``; they sum to the log likelihood.
+
+        Correlated datasets (with ``cov``) give the chain-rule terms
+        ``log p(y_i | y_<i)`` (multivariate normal); see
+        :meth:`loo_pointwise_log_likelihood` for the terms PSIS-LOO needs.
+        """
         p = self.full(free_values)
-        return {
-            ds.name: gaussian_loglik(ds.y, ds.predict(p), self.noise(ds, p))
-            for ds in self.datasets
-        }
+        return {ds.name: self._dataset_loglik(ds, p) for ds in self.datasets}
+
+    def loo_pointwise_log_likelihood(self, free_values: Mapping[str, Any]) -> dict[str, Any]:
+        """``{dataset name: log p(y_i | y_-i, theta)}``: equal to the pointwise likelihood for
+        independent noise, the leave-one-out conditionals for correlated datasets."""
+        p = self.full(free_values)
+        out = {}
+        for ds in self.datasets:
+            if ds.cov is not None:
+                out[ds.name] = mvn_loo_loglik(jnp.asarray(ds.y), ds.predict(p),
+                                              self.noise_cov(ds, p))
+            else:
+                out[ds.name] = gaussian_loglik(ds.y, ds.predict(p), self.noise(ds, p))
+        return out
 
     def log_likelihood(self, free_values: Mapping[str, Any]):
         """Total log likelihood (sum over datasets and points)."""
@@ -258,7 +324,11 @@ class Problem:
         for ds in self.datasets:
             mu = ds.predict(p)
             numpyro.deterministic(f"mu_{ds.name}", mu)
-            numpyro.sample(ds.name, dist.Normal(mu, self.noise(ds, p)), obs=jnp.asarray(ds.y))
+            if ds.cov is not None:
+                noise = dist.MultivariateNormal(mu, scale_tril=self._chol_of(ds, p))
+                numpyro.sample(ds.name, noise, obs=jnp.asarray(ds.y))
+            else:
+                numpyro.sample(ds.name, dist.Normal(mu, self.noise(ds, p)), obs=jnp.asarray(ds.y))
 
     def __repr__(self) -> str:
         return (

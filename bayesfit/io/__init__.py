@@ -1,5 +1,7 @@
 """Reading and writing data files and model files."""
 
+from ._covariance import read_covariance as read_covariance
+from ._covariance import write_covariance as write_covariance
 from ._csv import Table as Table
 from ._csv import read_table as read_table
 from ._csv import write_table as write_table

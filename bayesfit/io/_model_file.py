@@ -18,12 +18,14 @@ from ..core import Dataset, Problem
 from ..errors import BayesfitError, DataFileError, ModelFileError
 from ..kernels import ForwardModel, build_kernel
 from ..units import check_unit
+from ._covariance import read_covariance
 from ._csv import MAX_ABS, read_table
 from ._mpms import Sample, read_mpms
 from ._priors import parse_parameter
 
 _TOP = {"title", "description", "kernel", "parameters", "datasets", "inference"}
-_CORE_DATASET_KEYS = {"name", "file", "x", "y", "sigma", "simulate", "mpms"}
+_CORE_DATASET_KEYS = {"name", "file", "x", "y", "sigma", "simulate", "mpms", "covariance",
+                      "jitter"}
 _INFERENCE_KEYS = {"method", "chains", "draws", "warmup", "seed", "options"}
 _SIMULATE_KEYS = {"x", "noise", "noise_rel"}
 _SIMULATE_GRID_KEYS = {"start", "stop", "num", "spacing"}
@@ -42,6 +44,8 @@ class DatasetSpec:
     simulate: dict[str, Any]
     where: str
     mpms: dict[str, Any] | None = None
+    covariance: Path | None = None
+    jitter: bool = False
 
     def read(self):
         """The data file as a Table (CSV, or an MPMS .dat export when ``mpms`` is set)."""
@@ -101,8 +105,11 @@ class ModelSpec:
                 sigma = table.column(sigma, what="sigma column")
             units = {"x": d.model.x_units or table.units.get(d.x, ""),
                      "y": d.model.y_units or table.units.get(d.y, "")}
+            cov = None
+            if d.covariance is not None:
+                cov = read_covariance(d.covariance, x, y_name=d.y, where=d.where)
             ds = Dataset(x, y, sigma=sigma, model=d.model.fn, name=d.name, units=units,
-                         where=str(d.file), x_name=d.x)
+                         where=str(d.file), x_name=d.x, cov=cov, jitter=d.jitter)
             _check_with_kernel(d, ds, table)
             out.append(ds)
         return out
@@ -224,9 +231,19 @@ def _parse_dataset(entry: Any, i: int, kernel, path: Path, text: str) -> Dataset
     mpms = entry.get("mpms")
     if mpms is not None and not isinstance(mpms, dict):
         raise ModelFileError(f"{where}: dataset {name!r}: mpms must be a table.")
+    covariance = entry.get("covariance")
+    if covariance is not None and not isinstance(covariance, str):
+        raise ModelFileError(f"{where}: dataset {name!r}: covariance must be a file name.")
+    if covariance is not None and sigma is not None:
+        raise ModelFileError(f"{where}: dataset {name!r}: give sigma or covariance, not both.")
+    jitter = entry.get("jitter", False)
+    if not isinstance(jitter, bool) or (jitter and covariance is None):
+        raise ModelFileError(f"{where}: dataset {name!r}: jitter = true|false, and only with "
+                             "a covariance file.")
     return DatasetSpec(name, model, file, entry.get("x", "x"), entry.get("y", "y"),
                        float(sigma) if isinstance(sigma, int | float) else sigma, sim, where,
-                       mpms)
+                       mpms, (path.parent / covariance).resolve() if covariance else None,
+                       jitter)
 
 
 def load_model(path: str | Path) -> ModelSpec:

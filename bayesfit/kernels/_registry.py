@@ -85,6 +85,7 @@ _REGISTRY = _Registry(
         "linear_vae_ode": "bayesfit.theory.kernels:build_linear_vae_ode",
         "linear_vae_replica": "bayesfit.theory.kernels:build_linear_vae_replica",
         "matrix_game": "bayesfit.theory.kernels:build_matrix_game",
+        "decay": "bayesfit.sequences._decay:build",
     }
 )
 

@@ -82,9 +82,8 @@ def build_tree(problem, draws, *, key, method: str, config: Mapping[str, Any],
             out = {}
             for i, ds in enumerate(problem.datasets):
                 mu = ds.predict(p)
-                eps = jax.random.normal(jax.random.fold_in(kk, i), mu.shape)
                 out[f"mu_{ds.name}"] = mu
-                out[ds.name] = mu + problem.noise(ds, p) * eps
+                out[ds.name] = mu + problem.noise_draw(ds, p, jax.random.fold_in(kk, i))
             return out
 
         pp = jax.jit(lambda a, b: map_draws(one, (a, b)))(zf, keys)
@@ -100,7 +99,7 @@ def build_tree(problem, draws, *, key, method: str, config: Mapping[str, Any],
         )
     if log_likelihood:
         ll = jax.jit(lambda zz: map_draws(
-            lambda q: problem.pointwise_log_likelihood(problem.constrain(q)), zz))(zf)
+            lambda q: problem.loo_pointwise_log_likelihood(problem.constrain(q)), zz))(zf)
         lls = {k: xr.DataArray(unflat(v), dims=["chain", "draw", f"{k}_point"])
                for k, v in ll.items()}
         if len(lls) > 1:  # one variable over every point, for arviz.loo(var_name=ALL_DATA)
