@@ -91,15 +91,18 @@ def susceptibility(params, chi_cl, t, g_mean, prefactor, to_k, imp_two_s, field=
     return chi + params.get("chi0", 0.0)
 
 
-def magnetization(params, moment_cl, b, t, g_mean, prefactor, to_k, imp_two_s):
+def magnetization(params, moment_cl, b, t, g_mean, prefactor, to_k, imp_two_s, first=None):
     """Total M (mu_B per f.u.); ``moment_cl(B_eff)`` is the cluster part per f.u. at ``t``.
+
+    ``first``: ``moment_cl(b)`` when the caller has it already (computed on a grid of
+    unique fields); the mean-field iterations evaluate ``moment_cl`` at shifted fields.
 
     With ``zJ`` the cluster moment solves ``M = M_cl(B + kappa M)``,
     ``kappa = lambda N_A mu_B 1e-4`` (T per mu_B/f.u.), by a fixed number of Newton steps
     started from ``M_cl(B)`` (exact to rounding when ``|lambda chi| < 1/2``).
     """
     b = jnp.asarray(b, float)
-    m = moment_cl(b)
+    m = moment_cl(b) if first is None else first
     if "zJ" in params:
         kappa = mean_field_lambda(params, g_mean, prefactor, to_k) * MU_B_MOLAR_CGS * TESLA_PER_OE
 

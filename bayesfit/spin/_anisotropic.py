@@ -1,96 +1,155 @@
-"""Powder-averaged magnetisation of clusters with axial single-ion anisotropy.
+"""The full-space route: clusters with anisotropy, in a field along any direction.
 
-With ``D_i [(S^z_i)^2 - S_i(S_i+1)/3]`` terms and a field at angle ``theta`` to the common
-anisotropy axis z, neither ``S^z_tot`` nor ``S^2`` is conserved, so each field direction is
+With single-ion terms ``D_i [(S^z_i)^2 - S_i(S_i+1)/3] + E_i [(S^x_i)^2 - (S^y_i)^2]``, XXZ
+exchange ``c [J (S^x S^x + S^y S^y) + J_z S^z S^z]`` and axial g tensors
+``g_par S^z, g_perp S^x,y`` (one frame for all, see :mod:`._directions`), neither
+``S^z_tot`` nor ``S^2`` is conserved in a general field, so each field and direction is
 diagonalised in the full product space:
 
-    H(B, theta) = H_ex + H_D + mu_B B sum_i g_i (cos(theta) S^z_i + sin(theta) S^x_i).
+    H(B, theta) = H_0(+-E) + mu_B B sum_k [cos(theta) g_par,k S^z_k + sin(theta) g_perp,k S^x_k].
 
-All D terms share one axis z. The Hamiltonian is then invariant under rotations about z
-(isotropic exchange, axial D), so the azimuth does not matter, and a rotation by pi about x
-maps ``theta`` to ``pi - theta``; the powder average is therefore an integral over
-``u = cos(theta)`` in [0, 1], done by Gauss-Legendre quadrature (``powder_points``
-nodes). The moment along the field is ``-<dH/d(mu_B B)>`` (Hellmann-Feynman), from one
-``eigh`` per field and direction, through :func:`._thermal.thermal_average` (gradients
-exact at Kramers and other degeneracies). The zero-field powder susceptibility is exactly
-``(chi_zz + 2 chi_xx) / 3`` (tensor average, no quadrature), each from
-:func:`._blocks.zero_field_chi`.
+The moment along the field is ``-<dH/d(mu_B B)>`` (Hellmann-Feynman) from one ``eigh`` per
+field and direction, whatever the number of temperatures at that field (they share the
+eigensystem, :func:`._thermal.thermal_average`, gradients exact at degeneracies). Without
+E, the powder average is an integral over ``u = cos(theta)`` in [0, 1] (a rotation by pi
+about x maps theta to pi - theta), by Gauss-Legendre quadrature (``powder_points``). The
+zero-field susceptibility is the diagonal tensor ``(chi_xx, chi_yy, chi_zz)`` from
+:func:`._blocks.zero_field_chi` (powder: its trace / 3, exact). Levels for C and S come
+from eigenvalue-only LAPACK (:func:`._lapack.eigvalsh`).
 
-Cost: ``powder_points`` full diagonalisations per field value (a 4-spin S = 1 cluster has
-dimension 81; an 8-spin S = 1/2 cluster 256). Reference: Kahn, *Molecular Magnetism*
-(VCH 1993), ch. 2 and 11, for powder averages of anisotropic clusters.
+Cost: one full diagonalisation per (field, direction) (a 4-spin S = 1 cluster has
+dimension 81; a 6-site S = 1/2, 1 ring 216). Reference: Kahn, *Molecular Magnetism*
+(VCH 1993), ch. 2 and 11, for anisotropic clusters and powder averages.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
+import equinox as eqx
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from ._blocks import zero_field_chi
 from ._hilbert import ProductBasis
+from ._lapack import eigvalsh
 from ._thermal import thermal_average
 from ._units import MU_B_OVER_K
 
 
-class PowderModel:
-    """Dense full-space matrices and the quadrature for the powder magnetisation."""
+class Coefficients(NamedTuple):
+    """Hamiltonian coefficients in kelvin (``jk``: c J per class; ``jz``: c (J_z - J) per
+    XXZ class; ``dk``, ``ek`` per group) and g factors per g group (``g_par``, ``g_perp``)."""
 
-    def __init__(self, basis: ProductBasis, bond_ops, g_sites, d_sites, n_points: int):
-        n = len(basis.two_s)
+    jk: jax.Array
+    jz: jax.Array
+    g_par: jax.Array
+    g_perp: jax.Array
+    dk: jax.Array
+    ek: jax.Array
+
+
+def _stack(mats, dim):
+    return jnp.asarray(np.stack(mats) if mats else np.zeros((0, dim, dim)))
+
+
+def _diags(vecs, dim):
+    return jnp.asarray(np.array(vecs).reshape(len(vecs), dim))
+
+
+class FullSpaceModel(eqx.Module):
+    """Dense full-space matrices (pytree leaves: arguments of the jitted engine)."""
+
+    bond: jax.Array  # (n_class, d, d) S_i.S_j summed over each class
+    zz: jax.Array  # (n_xxz, d) S^z_i S^z_j of each XXZ class (diagonal)
+    axial: jax.Array  # (n_D, d) diagonal
+    rhombic: jax.Array  # (n_E, d, d)
+    mz: jax.Array  # (n_g, d) sum S^z over each g group (diagonal)
+    mx: jax.Array  # (n_g, d, d) sum S^x over each g group
+    spin_total: float = eqx.field(static=True)
+
+    def __init__(self, basis: ProductBasis, bond_ops, spec):
+        n, d = len(basis.two_s), basis.dim
         self.spin_total = sum(basis.two_s) / 2.0
-        self.bond = jnp.asarray(
-            np.stack([op.toarray() for op in bond_ops])
-            if bond_ops
-            else np.zeros((0, basis.dim, basis.dim))
+        self.bond = _stack([op.toarray() for op in bond_ops], d)
+        sz = [basis.sz(i).diagonal() for i in range(n)]
+        self.zz = _diags(
+            [sum(sz[i] * sz[j] for i, j in spec.bonds[c]) for c in spec.xxz_classes], d
         )
         ax = [basis.axial(i).diagonal() for i in range(n)]
-        sz = [basis.sz(i).diagonal() for i in range(n)]
-        self.axial = jnp.asarray(np.array([sum(ax[i] for i in s) for s in d_sites]))
-        self.zz = jnp.asarray(np.array([sum(sz[i] for i in s) for s in g_sites]))
+        self.axial = _diags([sum(ax[i] for i in s) for s in spec.d_sites], d)
+        rh = []
+        for sites in spec.e_sites:  # S_x^2 - S_y^2 = (S+^2 + S-^2) / 2
+            up2 = sum(basis.splus(i) @ basis.splus(i) for i in sites)
+            rh.append((0.5 * (up2 + up2.T)).toarray())
+        self.rhombic = _stack(rh, d)
+        self.mz = _diags([sum(sz[i] for i in s) for s in spec.g_sites], d)
         sx = []
-        for s in g_sites:
+        for s in spec.g_sites:
             up = sum(basis.splus(i) for i in s)
             sx.append((0.5 * (up + up.T)).toarray())
-        self.zx = jnp.asarray(np.stack(sx))
-        x, w = np.polynomial.legendre.leggauss(n_points)
-        self.u = jnp.asarray(0.5 * (x + 1.0))
-        self.w = jnp.asarray(0.5 * w)
+        self.mx = _stack(sx, d)
 
-    def _parts(self, jk, gs, dk):
-        h0 = jnp.einsum("c,cij->ij", jk, self.bond)
-        h0 = h0 + jnp.diag(jnp.einsum("k,kd->d", dk, self.axial))
-        return (
-            h0,
-            jnp.diag(jnp.einsum("k,kd->d", gs, self.zz)),
-            jnp.einsum("k,kij->ij", gs, self.zx),
+    def hamiltonian(self, co: Coefficients, flip: float = 1.0):
+        """Zero-field H (K) with E multiplied by ``flip`` (+1, or -1 for the y-z plane)."""
+        h = jnp.einsum("c,cij->ij", co.jk, self.bond)
+        diag = jnp.einsum("k,kd->d", co.dk, self.axial) + jnp.einsum("k,kd->d", co.jz, self.zz)
+        h = h + jnp.diag(diag)
+        if self.rhombic.shape[0]:
+            h = h + flip * jnp.einsum("k,kij->ij", co.ek, self.rhombic)
+        return h
+
+    def zeeman(self, co: Coefficients, u, s):
+        """``dH / d(mu_B B)`` (per kelvin/tesla / MU_B_OVER_K) for the field at (u, s)."""
+        return u * jnp.diag(jnp.einsum("k,kd->d", co.g_par, self.mz)) + s * jnp.einsum(
+            "k,kij->ij", co.g_perp, self.mx
         )
 
-    def moment(self, jk, gs, dk, b, t, *, batch_size: int = 8):
-        """Powder-averaged moment along the field (mu_B per cluster) at ``b`` (T), ``t`` (K)."""
-        b, t = jnp.broadcast_arrays(jnp.asarray(b, float), jnp.asarray(t, float))
-        h0, mz, mx = self._parts(jk, gs, dk)
+    def levels(self, co: Coefficients):
+        """Zero-field eigenvalues (K), ascending."""
+        return eigvalsh(self.hamiltonian(co))
 
-        def one(args):
-            field, temp, u = args
-            a = u * mz + jnp.sqrt(1.0 - u * u) * mx
-            return -thermal_average([h0 + MU_B_OVER_K * field * a], [a], temp[None])[0]
+    def moment_grid(self, co: Coefficients, fields, temps, nodes, *, batch_size: int = 8):
+        """Moment along the field (mu_B per cluster), shape ``temps.shape`` = (n_B, n_T).
 
-        nq = self.u.shape[0]
-        args = (jnp.repeat(b.ravel(), nq), jnp.repeat(t.ravel(), nq), jnp.tile(self.u, b.size))
-        vals = jax.lax.map(one, args, batch_size=min(batch_size, nq * b.size))
-        return (vals.reshape(b.size, nq) @ self.w).reshape(b.shape)
+        ``fields`` (n_B,) in T; row ``k`` of ``temps`` (K) are the temperatures measured at
+        ``fields[k]``; ``nodes`` the static directions (:func:`._directions.field_nodes`).
+        One diagonalisation per field and node.
+        """
+        out = 0.0
+        for node in nodes:
+            h0 = self.hamiltonian(co, node.flip)
+            a = self.zeeman(co, node.u, node.s)
 
-    def chi(self, jk, gs, dk, t):
-        """Zero-field powder chi, (chi_zz + 2 chi_xx) / 3, in N_A mu_B^2 / k_B per cluster."""
-        h0, mz, mx = self._parts(jk, gs, dk)
-        tt = jnp.atleast_1d(jnp.asarray(t, float)).ravel()
+            def one(args, h0=h0, a=a):
+                field, tt = args
+                return -thermal_average([h0 + MU_B_OVER_K * field * a], [a], tt)
 
-        def along(a):
-            return zero_field_chi(
-                lambda field, temps: -thermal_average([h0 + MU_B_OVER_K * field * a], [a], temps),
-                tt,
-                self.spin_total,
-            )
+            size = fields.shape[0]
+            vals = jax.lax.map(one, (fields, temps), batch_size=min(batch_size, size))
+            out = out + node.weight * vals
+        return out
 
-        return ((along(mz) + 2.0 * along(mx)) / 3.0).reshape(jnp.shape(t))
+    def chi_axis(self, co: Coefficients, t, axis: str):
+        """Zero-field chi along ``axis`` ('x', 'y', 'z') in N_A mu_B^2 / k_B per cluster."""
+        u, s, flip = {"z": (1.0, 0.0, 1.0), "x": (0.0, 1.0, 1.0), "y": (0.0, 1.0, -1.0)}[axis]
+        h0 = self.hamiltonian(co, flip)
+        a = self.zeeman(co, u, s)
+        return zero_field_chi(
+            lambda field, temps: -thermal_average([h0 + MU_B_OVER_K * field * a], [a], temps),
+            t,
+            self.spin_total,
+        )
+
+    def field_levels(self, co: Coefficients, b, nodes):
+        """Eigenvalues (K) at field ``b`` (T, scalar) for each node, shape (n_nodes, d)."""
+        return jnp.stack(
+            [
+                eigvalsh(
+                    self.hamiltonian(co, node.flip)
+                    + MU_B_OVER_K * b * self.zeeman(co, node.u, node.s)
+                )
+                for node in nodes
+            ]
+        )

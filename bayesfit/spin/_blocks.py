@@ -1,21 +1,23 @@
 """Total-S^z blocks: exact diagonalisation when the Zeeman term does not commute with H.
 
-Used for unequal g factors (``sum_i g_i S^z_i`` commutes with ``S^z_tot`` but not with the
-exchange) and, for the zero-field levels, for axial anisotropy (``D (S^z_i)^2`` breaks
-SU(2) but keeps ``S^z_tot``). Every block ``M`` is kept (with unequal g a field breaks the
-``M -> -M`` symmetry). The moment at a field along z is ``-<sum_i g_i S^z_i>`` over all
-blocks, from one diagonalisation per field and block, through
+Used for unequal (isotropic) g factors: ``sum_i g_i S^z_i`` commutes with ``S^z_tot`` but
+not with the exchange. Every block ``M`` is kept (with unequal g a field breaks the
+``M -> -M`` symmetry). Exchange and g being isotropic, the field direction does not
+matter. The moment at a field along z is ``-<sum_i g_i S^z_i>`` over all blocks, from one
+diagonalisation per field and block whatever the number of temperatures there, through
 :func:`._thermal.thermal_average` (gradients exact at degenerate levels). The zero-field
 susceptibility is the limit of M/B, see :func:`zero_field_chi`.
 """
 
 from __future__ import annotations
 
+import equinox as eqx
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from ._hilbert import ProductBasis, restrict
+from ._lapack import eigvalsh
 from ._thermal import thermal_average
 from ._units import MU_B_OVER_K
 
@@ -36,71 +38,66 @@ def zero_field_chi(moment, t, spin_total: float):
     return (4.0 * chi_2 - chi_1) / 3.0
 
 
-class BlockModel:
-    """Dense exchange/anisotropy/Zeeman matrices of every S^z block (built on the host)."""
+class BlockModel(eqx.Module):
+    """Dense exchange matrices and Zeeman diagonals of every S^z block (pytree leaves)."""
 
-    def __init__(self, basis: ProductBasis, bond_ops, g_sites, d_sites):
+    bond: tuple  # per block (n_class, d, d)
+    zeeman: tuple  # per block (n_g, d): sum S^z over each g group
+    two_m: tuple[int, ...] = eqx.field(static=True)
+    spin_total: float = eqx.field(static=True)
+
+    def __init__(self, basis: ProductBasis, bond_ops, g_sites):
         self.spin_total = sum(basis.two_s) / 2.0
-        self.two_m = sorted(set(basis.two_m_total.tolist()), reverse=True)
+        self.two_m = tuple(sorted(set(basis.two_m_total.tolist()), reverse=True))
         sz = [basis.sz(i).diagonal() for i in range(len(basis.two_s))]
-        ax = [basis.axial(i).diagonal() for i in range(len(basis.two_s))]
-        bond, axial, zeeman = [], [], []
+        bond, zeeman = [], []
         for tm in self.two_m:
             idx = basis.block_indices(tm)
             d = idx.size
             mats = [restrict(op, idx, idx).toarray() for op in bond_ops]
             bond.append(jnp.asarray(np.stack(mats) if mats else np.zeros((0, d, d))))
-            axial.append(
-                jnp.asarray(
-                    np.array([sum(ax[i][idx] for i in s) for s in d_sites]).reshape(len(d_sites), d)
-                )
-            )
             zeeman.append(jnp.asarray(np.array([sum(sz[i][idx] for i in s) for s in g_sites])))
-        self.bond, self.axial, self.zeeman = tuple(bond), tuple(axial), tuple(zeeman)
+        self.bond, self.zeeman = tuple(bond), tuple(zeeman)
 
-    def hamiltonians(self, jk, dk):
-        """Zero-field block matrices for couplings ``jk`` and anisotropies ``dk`` (kelvin)."""
+    def hamiltonians(self, jk):
+        """Zero-field block matrices for couplings ``jk`` (kelvin)."""
+        return [
+            jnp.einsum("c,cij->ij", jk, bond) if bond.shape[0] else jnp.zeros(bond.shape[1:])
+            for bond in self.bond
+        ]
+
+    def field_levels(self, jk, gs, b):
+        """All eigenvalues (K) at field ``b`` (T, scalar) along z, shape (1, dim)."""
         out = []
-        for bond, axial in zip(self.bond, self.axial, strict=True):
-            h = jnp.einsum("c,cij->ij", jk, bond) if bond.shape[0] else jnp.zeros(bond.shape[1:])
-            if axial.shape[0]:
-                h = h + jnp.diag(jnp.einsum("k,kd->d", dk, axial))
-            out.append(h)
-        return out
+        for h, z in zip(self.hamiltonians(jk), self.zeeman, strict=True):
+            out.append(eigvalsh(h + jnp.diag(MU_B_OVER_K * b * jnp.einsum("k,kd->d", gs, z))))
+        return jnp.concatenate(out)[None]
 
-    def levels(self, jk, dk):
-        """Zero-field eigenvalues per block (kelvin) and their ``2M`` labels."""
-        e = [jnp.linalg.eigvalsh(h) for h in self.hamiltonians(jk, dk)]
-        labels = np.concatenate(
-            [np.full(b.shape[-1], tm) for b, tm in zip(self.bond, self.two_m, strict=True)]
-        )
-        return e, labels
+    def moment_grid(self, jk, gs, fields, temps, *, batch_size: int = 8):
+        """``-<sum_i g_i S^z_i>`` per cluster, shape ``temps.shape`` = (n_B, n_T).
 
-    def moment_z(self, jk, gs, dk, b, t, *, batch_size: int = 8):
-        """``-<sum_i g_i S^z_i>`` per cluster at field ``b`` (T) along z and temperature ``t``.
-
-        ``b`` and ``t`` broadcast; one diagonalisation of every block per element.
+        ``fields`` (n_B,) in T along z; row ``k`` of ``temps`` (K) are the temperatures at
+        ``fields[k]``. One diagonalisation of every block per field.
         """
-        b, t = jnp.broadcast_arrays(jnp.asarray(b, float), jnp.asarray(t, float))
-        h0 = self.hamiltonians(jk, dk)
+        h0 = self.hamiltonians(jk)
         zg = [jnp.einsum("k,kd->d", gs, z) for z in self.zeeman]
 
         def one(args):
-            field, temp = args
+            field, tt = args
             hs = [h + jnp.diag(MU_B_OVER_K * field * z) for h, z in zip(h0, zg, strict=True)]
-            return -thermal_average(hs, [jnp.diag(z) for z in zg], temp[None])[0]
+            return -thermal_average(hs, zg, tt)
 
-        flat = (b.ravel(), t.ravel())
-        return jax.lax.map(one, flat, batch_size=min(batch_size, b.size)).reshape(b.shape)
+        size = fields.shape[0]
+        return jax.lax.map(one, (fields, temps), batch_size=min(batch_size, size))
 
-    def chi(self, jk, gs, dk, t):
+    def chi(self, jk, gs, t):
         """Zero-field chi_zz in units of N_A mu_B^2 / k_B per cluster, shape of ``t`` (K)."""
-        h0 = self.hamiltonians(jk, dk)
+        h0 = self.hamiltonians(jk)
         zg = [jnp.einsum("k,kd->d", gs, z) for z in self.zeeman]
         tt = jnp.atleast_1d(jnp.asarray(t, float))
 
         def moment(field, temps):
             hs = [h + jnp.diag(MU_B_OVER_K * field * z) for h, z in zip(h0, zg, strict=True)]
-            return -thermal_average(hs, [jnp.diag(z) for z in zg], temps)
+            return -thermal_average(hs, zg, temps)
 
         return zero_field_chi(moment, tt.ravel(), self.spin_total).reshape(jnp.shape(t))

@@ -38,15 +38,40 @@ class ClusterSpec:
     g_sites: tuple[tuple[int, ...], ...]
     d_names: tuple[str, ...]
     d_sites: tuple[tuple[int, ...], ...]
+    e_names: tuple[str, ...] = ()
+    e_sites: tuple[tuple[int, ...], ...] = ()
+    axial_g: tuple[bool, ...] = ()
+    xxz_names: tuple[str, ...] = ()
+    xxz_classes: tuple[int, ...] = ()
 
     @property
     def n_sites(self) -> int:
         return len(self.two_s)
 
     @property
+    def g_parameter_names(self) -> tuple[str, ...]:
+        """``g`` names, ``<g>_par`` and ``<g>_perp`` for the groups with an axial g tensor."""
+        out: list[str] = []
+        for k, name in enumerate(self.g_names):
+            axial = self.axial_g[k] if self.axial_g else False
+            out += [f"{name}_par", f"{name}_perp"] if axial else [name]
+        return tuple(out)
+
+    @property
+    def anisotropic(self) -> bool:
+        """Any term that breaks spin-rotation symmetry (D, E, XXZ, axial g)."""
+        return bool(self.d_names or self.e_names or self.xxz_names or any(self.axial_g))
+
+    @property
     def parameter_names(self) -> tuple[str, ...]:
         """Names the parameter dict must hold (optional additive terms not included)."""
-        return self.coupling_names + self.g_names + self.d_names
+        return (
+            self.coupling_names
+            + self.xxz_names
+            + self.g_parameter_names
+            + self.d_names
+            + self.e_names
+        )
 
 
 def _spin(value: Any, site: int, where: str) -> int:
@@ -119,6 +144,9 @@ def check_cluster(
     formula_units: float = 1,
     g_groups: Mapping[str, Sequence[int]] | None = None,
     anisotropy: Mapping[str, Sequence[int]] | None = None,
+    rhombic: Mapping[str, Sequence[int]] | None = None,
+    axial_g: Sequence[str] | bool = (),
+    xxz: Sequence[str] = (),
     where: str = "",
 ) -> ClusterSpec:
     """Validate a cluster definition; see :class:`bayesfit.spin.Cluster` for the arguments."""
@@ -173,13 +201,47 @@ def check_cluster(
     else:
         g_names, g_sites = (_name("g", "g", where, taken),), (tuple(range(n)),)
     d_names, d_sites = _groups(anisotropy, n, "anisotropy", where, taken)
-    for name, sites in zip(d_names, d_sites, strict=True):
-        half = [s for s in sites if two_s[s] == 1]
-        if half:
+    e_names, e_sites = _groups(rhombic, n, "rhombic", where, taken)
+    single_ion = (("an axial D", d_names, d_sites), ("a rhombic E", e_names, e_sites))
+    for kind, gnames, gsites in single_ion:
+        for name, sites in zip(gnames, gsites, strict=True):
+            half = [s for s in sites if two_s[s] == 1]
+            if half:
+                raise ClusterError(
+                    f"{where}{name!r} is set on spin-1/2 sites {half}; "
+                    f"{kind} term is identically zero for S = 1/2. Remove them."
+                )
+    if axial_g is True:
+        axial_g = list(g_names)
+    if isinstance(axial_g, (str, bytes)) or not isinstance(axial_g, Sequence | bool):
+        raise ClusterError(
+            f"{where}axial_g must be a list of g group names (or true for all), got {axial_g!r}."
+        )
+    axial_g = [] if axial_g is False else list(axial_g)
+    unknown = [a for a in axial_g if a not in g_names]
+    if unknown:
+        raise ClusterError(
+            f"{where}axial_g names {unknown}, which are not g groups; the g groups are "
+            f"{list(g_names)}."
+        )
+    axial = tuple(name in axial_g for name in g_names)
+    for name, is_axial in zip(g_names, axial, strict=True):
+        if is_axial:
+            taken.discard(name)
+            for suffix in ("_par", "_perp"):
+                _name(name + suffix, "axial g", where, taken)
+    if isinstance(xxz, (str, bytes)) or not isinstance(xxz, Sequence):
+        raise ClusterError(
+            f"{where}xxz must be a list of coupling names such as ['J1'], got {xxz!r}."
+        )
+    xxz_names, xxz_classes = [], []
+    for cls in xxz:
+        if cls not in names:
             raise ClusterError(
-                f"{where}anisotropy {name!r} is set on spin-1/2 sites {half}; "
-                "an axial D term is identically zero for S = 1/2. Remove them."
+                f"{where}xxz names {cls!r}, which is not a coupling; couplings are {names}."
             )
+        xxz_names.append(_name(f"{cls}_z", "xxz", where, taken))
+        xxz_classes.append(names.index(cls))
     try:
         fu = float(formula_units)
     except (TypeError, ValueError):
@@ -200,4 +262,9 @@ def check_cluster(
         g_sites=g_sites,
         d_names=d_names,
         d_sites=d_sites,
+        e_names=e_names,
+        e_sites=e_sites,
+        axial_g=axial,
+        xxz_names=tuple(xxz_names),
+        xxz_classes=tuple(xxz_classes),
     )

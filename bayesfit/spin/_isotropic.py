@@ -8,38 +8,67 @@ One diagonalisation of every total-spin sector (:mod:`._multiplets`) gives all l
     L_S(x) = ln sum_{m=-S..S} exp(x m),             x = g mu_B B / (k_B T),
 
 and ``M = g <m>``, ``<(S^z)^2> = sum_S p_S S(S+1)/3``. Only eigenvalues are used (no
-eigenvectors), so values and gradients are exact at the SU(2) degeneracies.
+eigenvectors), so values and gradients are exact at the SU(2) degeneracies; a value-only
+call runs eigenvalue-only LAPACK (:mod:`._lapack`).
 """
 
 from __future__ import annotations
 
+import equinox as eqx
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ._lapack import eigvalsh
 from ._multiplets import Sectors
 from ._units import MU_B_OVER_K
 
 
-class IsotropicModel:
-    """Sector matrices on the device and the closed-form thermodynamics built on them."""
+class IsotropicModel(eqx.Module):
+    """Sector matrices and the closed-form thermodynamics built on them.
+
+    The matrices are pytree leaves: the engine passes them to ``jax.jit`` as arguments,
+    never as compile-time constants (XLA would fold and copy them: at 16 spins 1/2 that
+    took 41 s and 12 GiB).
+    """
+
+    mats: tuple  # per sector (n_class, n_S, n_S)
+    two_S_tuple: tuple[int, ...] = eqx.field(static=True)
 
     def __init__(self, sectors: Sectors):
-        self.two_S = np.asarray(sectors.two_S)
+        self.two_S_tuple = tuple(int(x) for x in sectors.two_S)
         self.mats = tuple(jnp.asarray(b) for b in sectors.bond)
+
+    @property
+    def two_S(self) -> np.ndarray:
+        return np.asarray(self.two_S_tuple)
+
+    @property
+    def spin(self):
+        return jnp.asarray(self.two_S / 2.0)
+
+    @property
+    def m_numpy(self) -> np.ndarray:
+        s_max = int(self.two_S.max())
+        return np.arange(-s_max, s_max + 1, 2) / 2.0
+
+    @property
+    def m_values(self):
+        return jnp.asarray(self.m_numpy)
+
+    @property
+    def m_mask(self):
+        """mask[k, j]: |m_j| <= S_k (m_j of the same parity as S_k by construction)."""
         s_max = int(self.two_S.max())
         two_m = np.arange(-s_max, s_max + 1, 2)
-        # mask[k, j]: |m_j| <= S_k and m_j of the same parity as S_k
-        self.m_values = jnp.asarray(two_m / 2.0)
-        self.m_mask = jnp.asarray(np.abs(two_m)[None, :] <= self.two_S[:, None])
-        self.spin = jnp.asarray(self.two_S / 2.0)
+        return jnp.asarray(np.abs(two_m)[None, :] <= self.two_S[:, None])
 
     def energies(self, jk):
         """Eigenvalues (kelvin) of every sector for couplings ``jk`` (kelvin, with c)."""
         out = []
         for m in self.mats:
             h = jnp.einsum("c,cij->ij", jk, m) if m.shape[0] else jnp.zeros(m.shape[1:])
-            out.append(jnp.linalg.eigvalsh(h))
+            out.append(eigvalsh(h))
         return out
 
     def levels(self, jk):
@@ -82,7 +111,7 @@ class IsotropicModel:
         two_s = np.concatenate(
             [np.full(x.shape[0], ts) for x, ts in zip(energies, self.two_S, strict=True)]
         )
-        mask = jnp.asarray(np.abs(np.asarray(self.m_values) * 2)[None, :] <= two_s[:, None])
+        mask = jnp.asarray(np.abs(self.m_numpy * 2)[None, :] <= two_s[:, None])
         shift = (g * MU_B_OVER_K * jnp.asarray(b, float))[..., None, None] * self.m_values
         return e[:, None] - shift, mask
 

@@ -17,7 +17,7 @@ _GIB = 1024.0**3
 
 def path_for(spec: ClusterSpec) -> str:
     """``multiplet`` (isotropic, one g), ``blocks`` (unequal g) or ``powder`` (anisotropy)."""
-    if spec.d_names:
+    if spec.anisotropic:
         return "powder"
     return "blocks" if len(spec.g_names) > 1 else "multiplet"
 

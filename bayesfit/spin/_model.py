@@ -9,8 +9,11 @@ anisotropy names (``D`` groups, in the coupling energy unit) and optional additi
   temperature in closed form (:mod:`._isotropic`);
 * ``blocks``: isotropic exchange, several g groups -> S^z blocks, one diagonalisation per
   field, Kubo sum at zero field (:mod:`._blocks`);
-* ``powder``: axial anisotropy -> full space per field direction, Gauss-Legendre powder
-  average (:mod:`._anisotropic`).
+* ``powder``: any anisotropy (axial D, rhombic E, XXZ exchange, axial g tensors) -> full
+  space per field and direction: a crystal axis, polar angles, or the Gauss-Legendre powder
+  average (:mod:`._anisotropic`, :mod:`._directions`).
+
+The engine's matrices are pytree leaves passed to the compiled functions as arguments.
 
 Conventions, units and reference values: ``shared/specs/spin-clusters.md``.
 """
@@ -26,7 +29,8 @@ import numpy as np
 
 from ._checks import positive
 from ._cluster import ClusterError, _spin, check_cluster
-from ._engine import Engine
+from ._directions import field_nodes, parse_direction
+from ._engine import Engine, group_by_field
 from ._memory import check_size, path_for
 from ._thermo import Spectrum
 from ._units import R_GAS, chi_unit, unit_factor
@@ -47,6 +51,12 @@ class Cluster:
             site); default one ``g`` for all sites.
         anisotropy: ``{"D_Ni": [2, 3]}``: axial single-ion terms
             ``D [(S^z_i)^2 - S_i(S_i+1)/3]`` (common axis z); switches to the powder path.
+        rhombic: ``{"E_Ni": [2, 3]}``: rhombic terms ``E [(S^x_i)^2 - (S^y_i)^2]`` (same
+            frame), in ``energy_unit``.
+        axial_g: g group names (or ``True`` for all) whose g is an axial tensor: the
+            parameter ``<name>`` is replaced by ``<name>_par`` (along z) and ``<name>_perp``.
+        xxz: coupling names with XXZ exchange: class ``J`` gets the parameter ``J_z`` and
+            ``c [J (S^x S^x + S^y S^y) + J_z S^z S^z]`` (``J`` is then the xy part).
         impurity_spin: spin of the paramagnetic impurities of the ``rho_imp`` term.
         powder_points: Gauss-Legendre nodes in cos(theta) for the powder magnetisation.
         max_memory_gib: refuse clusters whose estimated memory exceeds this.
@@ -71,6 +81,9 @@ class Cluster:
         formula_units: float = 1,
         g_groups: Mapping[str, Sequence[int]] | None = None,
         anisotropy: Mapping[str, Sequence[int]] | None = None,
+        rhombic: Mapping[str, Sequence[int]] | None = None,
+        axial_g: Sequence[str] | bool = (),
+        xxz: Sequence[str] = (),
         impurity_spin: float = 0.5,
         powder_points: int = 8,
         max_memory_gib: float = 4.0,
@@ -84,6 +97,9 @@ class Cluster:
             formula_units=formula_units,
             g_groups=g_groups,
             anisotropy=anisotropy,
+            rhombic=rhombic,
+            axial_g=axial_g,
+            xxz=xxz,
             where=where,
         )
         self._where = f"{where}: " if where else ""
@@ -107,9 +123,8 @@ class Cluster:
             powder_points=powder_points,
             where=self._where,
         )
-        e = self._engine
         self._jit = {
-            name: jax.jit(getattr(e, name))
+            name: jax.jit(_method(name), static_argnames=("direction",))
             for name in (
                 "susceptibility",
                 "magnetization",
@@ -121,6 +136,21 @@ class Cluster:
                 "bond_correlations",
             )
         }
+
+    def _call(self, name, *args, **kwargs):
+        return self._jit[name](self._engine, *args, **kwargs)
+
+    def check_direction(self, direction, *, in_field: bool) -> None:
+        """Raise :class:`ClusterError` if ``direction`` cannot be used (in a field or not)."""
+        d = self._direction(direction)
+        if in_field and self.path == "powder":
+            field_nodes(d, 1, bool(self.spec.e_names), self._where)
+
+    def _direction(self, direction):
+        d = parse_direction(direction, self._where)
+        if self.path != "powder":
+            return None  # isotropic exchange and g: every direction is the same
+        return d
 
     # ------------------------------------------------------------------ parameters
     @property
@@ -137,13 +167,17 @@ class Cluster:
         )
 
     # ------------------------------------------------------------------ observables
-    def susceptibility(self, params, T, *, field=None, units: str = "emu/mol"):
+    def susceptibility(
+        self, params, T, *, field=None, direction=None, units: str = "emu/mol"
+    ):
         """Molar susceptibility at temperatures ``T`` (K), per mole of formula units.
 
         ``field=None`` (or 0): the zero-field limit dM/dH; ``field`` (T, > 0): M/H at that
         field, as a SQUID measures it. ``units``: ``emu/mol`` (= cm^3/mol, cgs), ``m^3/mol``
         (SI, = 4 pi 1e-6 cgs), or chi*T in ``emu K/mol`` / ``m^3 K/mol``. Includes the
-        additive terms present in ``params``. Powder average with anisotropy.
+        additive terms present in ``params``. ``direction``: ``None``/``"powder"`` (powder
+        average), ``"x"``, ``"y"``, ``"z"`` or ``(theta, phi)`` in degrees in the anisotropy
+        frame (matters only with anisotropy).
         """
         _, factor, times_t = chi_unit(units, where=self._where)
         t = positive(T, "temperature T (K)", self._where)
@@ -151,54 +185,63 @@ class Cluster:
             field = None
         if field is not None:
             field = positive(field, "measuring field (T)", self._where)
-        chi = self._jit["susceptibility"](params, t, field)
+        chi = self._call("susceptibility", params, t, field, direction=self._direction(direction))
         return factor * (chi * t if times_t else chi)
 
-    def magnetization(self, params, B, T, *, units: str = "mu_B/f.u."):
+    def magnetization(self, params, B, T, *, direction=None, units: str = "mu_B/f.u."):
         """Magnetisation along the field at fields ``B`` (T) and temperatures ``T`` (K).
 
         ``B`` and ``T`` broadcast together; on the ``blocks`` and ``powder`` paths each
-        element costs one diagonalisation per block / direction. ``units``: ``mu_B/f.u.``
-        (default), ``emu/mol`` (x 5584.94) or ``A m^2/mol``. Includes ``chi0``, the impurity
-        Brillouin term and the self-consistent mean field ``zJ`` when present; powder
-        average with anisotropy.
+        distinct field costs one diagonalisation per block / direction, shared by all
+        temperatures at that field (when ``B`` and ``T`` are concrete; traced: one per
+        element). ``units``: ``mu_B/f.u.`` (default), ``emu/mol`` (x 5584.94) or
+        ``A m^2/mol``. Includes ``chi0``, the impurity Brillouin term and the self-consistent
+        mean field ``zJ`` when present. ``direction`` as in :meth:`susceptibility`.
         """
         _, factor = unit_factor("magnetization", units, where=self._where)
         t = positive(T, "temperature T (K)", self._where)
-        return factor * self._jit["magnetization"](params, jnp.asarray(B, float), t)
+        b = jnp.asarray(B, float)
+        grid = group_by_field(b, t) if self.path != "multiplet" else None
+        d = self._direction(direction)
+        return factor * self._call("magnetization", params, b, t, grid, direction=d)
 
-    def heat_capacity(self, params, T, *, field=None, units: str = "J/(mol K)"):
+    def heat_capacity(
+        self, params, T, *, field=None, direction=None, units: str = "J/(mol K)"
+    ):
         """Magnetic heat capacity per mole of formula units at ``T`` (K).
 
-        ``field`` (T) is supported on the multiplet path (isotropic exchange, one g).
-        ``units``: ``J/(mol K)``, ``mJ/(mol K)`` or ``R`` (C/R).
+        ``field`` (T): C(T, B) in a field; on the blocks and powder paths one field value
+        (scalar) per call, along ``direction`` (as in :meth:`susceptibility`; powder: the
+        orientation average of C). ``units``: ``J/(mol K)``, ``mJ/(mol K)`` or ``R`` (C/R).
         """
         _, factor = unit_factor("heat_capacity", units, where=self._where)
         t, field = self._thermo_args(T, field)
-        return factor * R_GAS * self._jit["heat_capacity"](params, t, field)
+        d = self._direction(direction)
+        return factor * R_GAS * self._call("heat_capacity", params, t, field, direction=d)
 
-    def entropy(self, params, T, *, field=None, units: str = "J/(mol K)"):
+    def entropy(self, params, T, *, field=None, direction=None, units: str = "J/(mol K)"):
         """Magnetic entropy per mole of formula units at ``T`` (K); -> R sum ln(2S_i+1)."""
         _, factor = unit_factor("entropy", units, where=self._where)
         t, field = self._thermo_args(T, field)
-        return factor * R_GAS * self._jit["entropy"](params, t, field)
+        d = self._direction(direction)
+        return factor * R_GAS * self._call("entropy", params, t, field, direction=d)
 
     def _thermo_args(self, T, field):
         t = positive(T, "temperature T (K)", self._where)
-        if field is not None and self.path != "multiplet":
+        if field is not None and self.path != "multiplet" and jnp.ndim(field) != 0:
             raise ClusterError(
-                f"{self._where}heat capacity and entropy in a field are only available for "
-                f"isotropic exchange with one g (multiplet path); this cluster uses {self.path!r}."
+                f"{self._where}heat capacity and entropy in a field take one field value "
+                f"(scalar, T) per call on the {self.path!r} path; got shape {jnp.shape(field)}."
             )
         return t, None if field is None else jnp.asarray(field, float)
 
     def spectrum(self, params) -> Spectrum:
         """Zero-field levels sorted by energy, in the cluster energy unit, with S and M."""
-        return self._jit["spectrum"](params)
+        return self._call("spectrum", params)
 
     def gap(self, params):
         """E(first excited level) - E(ground), in the cluster energy unit (zero field)."""
-        return self._jit["gap"](params)
+        return self._call("gap", params)
 
     def saturation_field(self, params):
         """Highest field (T) at which the T = 0 ground state changes M (0 if none).
@@ -211,7 +254,7 @@ class Cluster:
                 f"{self._where}saturation_field needs isotropic exchange and one g (the level "
                 f"crossings are then linear in B); this cluster uses {self.path!r}."
             )
-        return self._jit["saturation_field"](params)
+        return self._call("saturation_field", params)
 
     def bond_correlations(self, params, T=None) -> dict[str, jax.Array]:
         """``<S_i . S_j>`` averaged over the bonds of each class (Hellmann-Feynman).
@@ -226,4 +269,14 @@ class Cluster:
                 f"{self._where}bond_correlations takes one temperature, got shape "
                 f"{t.shape}; use jax.vmap for several."
             )
-        return self._jit["bond_correlations"](params, t)
+        return self._call("bond_correlations", params, t)
+
+
+def _method(name: str):
+    """``f(engine, *args)`` calling ``engine.<name>``: the engine (matrices) is an argument."""
+
+    def call(engine, *args, **kwargs):
+        return getattr(engine, name)(*args, **kwargs)
+
+    call.__name__ = name
+    return call

@@ -8,7 +8,12 @@
     energy_unit = "meV"                     # K | meV | cm-1       (required)
     formula_units = 2                       # per cluster (default 1)
     g_groups = { g_Cu = [0, 1], g_Ni = [2, 3] }   # optional, default one "g"
-    anisotropy = { D = [2, 3] }             # optional axial D (powder path)
+    anisotropy = { D = [2, 3] }             # optional axial D (full-space path)
+    rhombic = { E = [2, 3] }                # optional rhombic E (S_x^2 - S_y^2), same frame
+    axial_g = ["g_Ni"]                      # optional axial g tensors (or true for all):
+                                            #   parameters g_Ni_par (along z), g_Ni_perp
+    xxz = ["J1"]                            # optional XXZ exchange: parameter J1_z, and
+                                            #   c [J1 (SxSx + SySy) + J1_z SzSz]
     impurity_spin = 0.5                     # optional, spin of the rho_imp impurities
     powder_points = 8                       # optional, Gauss-Legendre nodes in cos(theta)
     max_memory_gib = 4                      # optional, refuse bigger clusters
@@ -17,12 +22,19 @@
 ``[[datasets]]`` keys besides the core ones::
 
     observable = "susceptibility" | "chiT" | "magnetization" | "heat_capacity"
-    field_T = 0.1          # chi = M/H at this field (susceptibility, chiT); C in a field
+    field_T = 0.1          # chi = M/H at this field (susceptibility, chiT); C(T, B) at it
     temperature_K = 1.4    # magnetization only (required there)
+    direction = "z"        # field direction: "powder" (default), "x", "y", "z", or
+                           #   [theta, phi] in degrees from z, in the anisotropy frame
     x_units = "K"          # K for temperatures; T, mT, Oe, kOe for fields
     y_units = "emu/mol"    # see Cluster.susceptibility / magnetization / heat_capacity
 
-Parameters: the coupling names, ``g`` (or the g group names), the anisotropy names, and the
+All anisotropies share one frame (x, y, z): axial D and g about z, E along x/y, XXZ about z.
+Without anisotropy the direction does not matter. With ``rhombic`` E, a direction must lie
+in the x-z or y-z plane and powder data in a field are refused (zero-field chi is fine).
+
+Parameters: the coupling names (and ``<J>_z`` for XXZ classes), ``g`` (or the g group
+names; ``<g>_par`` and ``<g>_perp`` for axial groups), the D and E names, and the
 optional additive terms ``chi0`` (emu/mol), ``rho_imp`` (impurities per f.u.),
 ``theta_imp`` (K), ``theta`` (K), ``zJ`` (cluster energy unit), ``g_imp``
 (:mod:`bayesfit.spin._additive`).
@@ -39,6 +51,8 @@ import numpy as np
 from ..errors import ModelFileError
 from ..kernels import ForwardModel, Prediction
 from ._data_checks import validator
+from ._cluster import ClusterError
+from ._directions import parse_direction
 from ._model import Cluster
 from ._units import unit_factor
 
@@ -50,12 +64,15 @@ _SETTINGS = {
     "formula_units",
     "g_groups",
     "anisotropy",
+    "rhombic",
+    "axial_g",
+    "xxz",
     "impurity_spin",
     "powder_points",
     "max_memory_gib",
     "prediction_T_K",
 }
-_OPTIONS = {"observable", "field_T", "temperature_K", "x_units", "y_units"}
+_OPTIONS = {"observable", "field_T", "temperature_K", "direction", "x_units", "y_units"}
 #: observable -> (x family, y family, default y units, allowed extra options)
 _OBSERVABLES = {
     "susceptibility": ("temperature", "susceptibility", "emu/mol", {"field_T"}),
@@ -110,13 +127,21 @@ class SpinClusterKernel:
             y_family, options.get("y_units", y_default), where=f"{where}: y_units: "
         )
         c = self.cluster
+        direction = options.get("direction")
+        if isinstance(direction, list):
+            direction = tuple(direction)
+        try:
+            direction = parse_direction(direction, where=f"{where}: direction: ")
+        except ClusterError as err:
+            raise ModelFileError(str(err)) from None
+        where_dir = "" if direction is None else f" along (theta, phi) = {direction} deg"
         if obs == "magnetization":
             if "temperature_K" not in options:
                 raise ModelFileError(f"{where}: magnetization needs temperature_K = <T in K>.")
             temp = _number(options["temperature_K"], "temperature_K", where, positive=True)
 
             def fn(params, x):
-                return c.magnetization(params, x / x_factor, temp) * y_factor
+                return c.magnetization(params, x / x_factor, temp, direction=direction) * y_factor
 
             text = f"M(B) at {temp:g} K"
         else:
@@ -124,25 +149,28 @@ class SpinClusterKernel:
             field = None if field is None else _number(field, "field_T", where, positive=False)
             field = None if field == 0 else field
             if obs == "heat_capacity":
-                if field is not None and c.path != "multiplet":
-                    raise ModelFileError(
-                        f"{where}: heat capacity in a field needs isotropic "
-                        "exchange and one g; drop field_T."
-                    )
 
                 def fn(params, x):
-                    return c.heat_capacity(params, x / x_factor, field=field) * y_factor
+                    c_t = c.heat_capacity(params, x / x_factor, field=field, direction=direction)
+                    return c_t * y_factor
 
-                text = "C(T)"
+                text = "C(T)" if field is None else f"C(T) at {field:g} T"
             else:
 
                 def fn(params, x):
-                    return c.susceptibility(params, x / x_factor, field=field, units=y_units)
+                    return c.susceptibility(
+                        params, x / x_factor, field=field, direction=direction, units=y_units
+                    )
 
                 text = ("chi*T(T)" if obs == "chiT" else "chi(T)") + (
                     " at zero field" if field is None else f" = M/H at {field:g} T"
                 )
-        return ForwardModel(fn, x_units, y_units, f"{text} of {c!r}",
+        in_field = obs == "magnetization" or options.get("field_T") not in (None, 0, 0.0)
+        try:
+            c.check_direction(direction, in_field=in_field)
+        except ClusterError as err:
+            raise ModelFileError(f"{where}: {err}") from None
+        return ForwardModel(fn, x_units, y_units, f"{text}{where_dir} of {c!r}",
                             validate=validator(obs, x_units, y_units))
 
     def parameter_names(self) -> tuple[list[str], list[str]]:

@@ -112,9 +112,18 @@ def test_missing_parameter():
         c.susceptibility({"J1": 1.0, "g": 2.0}, [1.0])
 
 
-def test_field_dependent_thermo_needs_multiplet_path():
+def test_field_dependent_thermo_off_the_multiplet_path():
+    """C(T, B) on the S^z-blocks route (one field per call) equals the multiplet route's
+    when the two g values are equal (different diagonalisations: blocks vs sectors)."""
     c = Cluster([0.5, 1], DIMER, g_groups={"g_a": [0], "g_b": [1]})
-    with pytest.raises(ClusterError, match="multiplet path"):
-        c.heat_capacity({"J": 1.0, "g_a": 2.0, "g_b": 2.0}, [1.0], field=1.0)
+    with pytest.raises(ClusterError, match="one field value"):
+        c.heat_capacity({"J": 1.0, "g_a": 2.0, "g_b": 2.0}, [1.0], field=[1.0, 2.0])
+    ref = Cluster([0.5, 1], DIMER)
+    t = np.array([0.7, 3.0, 20.0])
+    np.testing.assert_allclose(
+        c.heat_capacity({"J": 1.0, "g_a": 2.1, "g_b": 2.1}, t, field=2.5),
+        ref.heat_capacity({"J": 1.0, "g": 2.1}, t, field=2.5),
+        rtol=1e-10,
+    )
     with pytest.raises(ClusterError, match="saturation_field needs"):
         c.saturation_field({"J": 1.0, "g_a": 2.0, "g_b": 2.0})
