@@ -51,6 +51,10 @@ class Dataset:
         Where the data came from (a file name), used in error messages.
     x_name:
         What ``x`` is (a column name such as ``T_K``), used as the axis label.
+    model_sd:
+        Optional ``model_sd(params, x) -> sd`` (units of ``y``): the standard deviation of
+        the forward model's own error (a stochastic estimate such as FTLM), added in
+        quadrature to the noise level in the likelihood.
     """
 
     x: Any
@@ -61,6 +65,7 @@ class Dataset:
     units: Mapping[str, str] = field(default_factory=dict)
     where: str = ""
     x_name: str = "x"
+    model_sd: ModelFn | None = None
 
     def __post_init__(self):
         if not self.name.isidentifier():

@@ -171,8 +171,13 @@ class Problem:
         return out
 
     def noise(self, ds: Dataset, params: Mapping[str, Any]):
-        """Noise level of ``ds`` under ``params`` (known or estimated)."""
-        return ds.sigma if ds.sigma is not None else params[ds.noise_name]
+        """Noise level of ``ds`` under ``params`` (known or estimated), with the model's own
+        error ``ds.model_sd`` added in quadrature when the dataset has one."""
+        sigma = ds.sigma if ds.sigma is not None else params[ds.noise_name]
+        if ds.model_sd is None:
+            return sigma
+        model = ds.model_sd(params, jnp.asarray(ds.x))
+        return jnp.sqrt(jnp.square(sigma) + jnp.square(model))
 
     # -- densities ----------------------------------------------------------------------
     def log_prior(self, free_values: Mapping[str, Any]):

@@ -99,7 +99,8 @@ class ModelSpec:
             units = {"x": d.model.x_units or table.units.get(d.x, ""),
                      "y": d.model.y_units or table.units.get(d.y, "")}
             out.append(Dataset(x, y, sigma=sigma, model=d.model.fn, name=d.name, units=units,
-                               where=str(d.file), x_name=d.x))
+                               where=str(d.file), x_name=d.x,
+                               model_sd=getattr(d.model, "sd", None)))
         return out
 
     def problem(self) -> Problem:

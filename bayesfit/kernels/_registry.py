@@ -30,12 +30,18 @@ ModelFn = Callable[[Mapping[str, Any], Any], Any]
 
 @dataclass(frozen=True)
 class ForwardModel:
-    """A JAX-traceable ``fn(params, x) -> y_pred`` with the units of x and y."""
+    """A JAX-traceable ``fn(params, x) -> y_pred`` with the units of x and y.
+
+    ``sd(params, x)``, when given, is the standard deviation of the model's own error at
+    ``x`` (units of y; e.g. the stochastic error of a finite-temperature Lanczos estimate);
+    the likelihood adds it in quadrature to the noise of the data.
+    """
 
     fn: ModelFn
     x_units: str = ""
     y_units: str = ""
     description: str = ""
+    sd: ModelFn | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,204 @@
+"""FTLM kernel (bayesfit.spin.FtlmCluster) against a dense ED written here, gradients
+against finite differences, the model-error variance in the likelihood, input errors."""
+
+from functools import cache
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import numpyro.distributions as dist
+import pytest
+
+from bayesfit.core import Dataset, Problem
+from bayesfit.errors import BayesfitError
+from bayesfit.spin import FTLM, FtlmCluster
+from bayesfit.spin.kernel import build
+
+# 10-site ring, two bond classes (alternating AF / weaker AF), +J convention, kelvin
+N = 10
+BONDS = {
+    "J1": [(i, i + 1) for i in range(0, N, 2)],
+    "J2": [(i, (i + 1) % N) for i in range(1, N, 2)],
+}
+PARAMS = {"J1": 60.0, "J2": 25.0, "g": 2.1}
+T = np.array([1.0, 2.0, 5.0, 10.0, 20.0, 40.0, 80.0, 150.0, 300.0])
+B = np.array([1.0, 10.0, 40.0, 80.0])
+T_M = 8.0
+# constants written out here (CODATA 2018), independent of bayesfit.spin._units
+MU_B_K = 0.67171381563  # K/T
+CURIE = 0.37514810  # emu K/mol
+R = 8.314462618  # J/(mol K)
+
+
+def dense_ed(j1, j2, g):
+    """All levels and M of the ring, from Kronecker products (no symmetry used)."""
+    sx = np.array([[0, 0.5], [0.5, 0]])
+    sy = np.array([[0, -0.5j], [0.5j, 0]])
+    sz = np.diag([0.5, -0.5])
+
+    def site(op, i):
+        out = np.array([[1.0]])
+        for k in range(N):
+            out = np.kron(out, op if k == i else np.eye(2))
+        return out
+
+    ops = [[site(o, i) for i in range(N)] for o in (sx, sy, sz)]
+    h = np.zeros((2**N, 2**N), complex)
+    for j, bonds in ((j1, BONDS["J1"]), (j2, BONDS["J2"])):
+        for a, b in bonds:
+            h += j * sum(o[a] @ o[b] for o in ops)
+    mz_diag = np.real(np.diag(sum(ops[2])))  # S^z_total is diagonal in this basis
+    e, mz = [], []
+    for m in np.unique(mz_diag):  # it commutes with H: diagonalise each block
+        sel = np.flatnonzero(mz_diag == m)
+        e.append(np.linalg.eigvalsh(h[np.ix_(sel, sel)]))
+        mz.append(np.full(sel.size, m))
+    e, mz = np.concatenate(e), np.concatenate(mz)
+    return e - e.min(), mz
+
+
+def thermal(e, mz, g, t, b=0.0):
+    """chi (emu/mol), C (J/(mol K)) and M (mu_B) at temperature t (K), field b (T)."""
+    x = e - g * MU_B_K * b * mz
+    w = np.exp(-(x - x.min()) / t)
+    w /= w.sum()
+    m2 = np.sum(w * mz**2) - np.sum(w * mz) ** 2
+    c = (np.sum(w * x**2) - np.sum(w * x) ** 2) / t**2
+    return CURIE * g**2 * m2 / t, R * c, g * np.sum(w * mz)
+
+
+@cache
+def reference():
+    e, mz = dense_ed(PARAMS["J1"], PARAMS["J2"], PARAMS["g"])
+    g = PARAMS["g"]
+    chi = np.array([thermal(e, mz, g, t)[0] for t in T])
+    c = np.array([thermal(e, mz, g, t)[1] for t in T])
+    m = np.array([thermal(e, mz, g, T_M, b)[2] for b in B])
+    return chi, c, m
+
+
+@cache
+def cluster():
+    # sectors of 252 and 210 states by FTLM (6 exact states each), smaller ones dense
+    opts = FTLM(vectors=12, steps=40, seed=3, exact_states=6, exact_steps=40, dense_dim=150)
+    return FtlmCluster([0.5] * N, BONDS, convention="+J", energy_unit="K", options=opts)
+
+
+@cache
+def observables():
+    c = cluster()
+
+    @jax.jit
+    def run(p):
+        return (
+            c.susceptibility(p, T, sd=True),
+            c.heat_capacity(p, T, sd=True),
+            c.magnetization(p, B, T_M, sd=True),
+        )
+
+    return jax.tree.map(np.asarray, run(PARAMS))
+
+
+@pytest.mark.parametrize("which", ["chi", "C", "M"])
+def test_within_stated_error_of_dense_ed(which):
+    k = ["chi", "C", "M"].index(which)
+    value, sd = observables()[k]
+    ref = reference()[k]
+    assert np.all(np.isfinite(value)) and np.all(sd >= 0)
+    # FTLM estimate within 4 jackknife sd (plus rounding) of the exact values ...
+    assert np.all(np.abs(value - ref) <= 4 * sd + 1e-9 * np.abs(ref) + 1e-300), (value, ref, sd)
+    # ... and the stated error is small and not vacuous
+    assert np.all(sd <= 0.1 * np.abs(ref) + 1e-300)
+    assert np.max(sd / np.abs(ref)) > 1e-6
+
+
+def test_low_temperatures_exact():
+    """Below the first excitations only the exact lowest states of each sector count."""
+    (chi, sd), (c, _), _ = observables()
+    chi_ref, c_ref, _ = reference()
+    low = T <= 2.0  # T < J / 10: chi and C ~ exp(-gap / T), nothing left to sample
+    np.testing.assert_allclose(chi[low], chi_ref[low], rtol=1e-4, atol=0)
+    np.testing.assert_allclose(c[low], c_ref[low], rtol=1e-4, atol=0)
+    assert np.all(sd[low] <= 1e-3 * chi_ref[low])
+
+
+def test_gradient_matches_finite_differences():
+    c = cluster()
+    t = jnp.asarray([3.0, 30.0, 200.0])
+
+    def f(j1, j2):
+        p = {"J1": j1, "J2": j2, "g": 2.0}
+        return jnp.sum(jnp.log(c.susceptibility(p, t))) + jnp.sum(c.heat_capacity(p, t))
+
+    grad = jax.jit(jax.grad(f, argnums=(0, 1)))(60.0, 25.0)
+    h = 1e-3
+    fd = [
+        (f(60.0 + h, 25.0) - f(60.0 - h, 25.0)) / (2 * h),
+        (f(60.0, 25.0 + h) - f(60.0, 25.0 - h)) / (2 * h),
+    ]
+    np.testing.assert_allclose(np.array(grad), np.array(fd), rtol=2e-6)
+
+
+def test_kernel_adds_model_error_to_noise():
+    """solver = "ftlm" in a model file: 8 sites, Krylov spaces exhausted in the small
+    sectors (breakdown path), and the likelihood noise sqrt(sigma^2 + sd^2)."""
+    k = build(
+        {
+            "spins": [0.5] * 8,
+            "bonds": {"J": [[i, (i + 1) % 8] for i in range(8)]},
+            "convention": "-2J",
+            "energy_unit": "cm-1",
+            "solver": "ftlm",
+            "ftlm_vectors": 4,
+            "ftlm_steps": 30,
+            "ftlm_exact_steps": 25,
+            "ftlm_exact_states": 3,
+            "ftlm_dense_dim": 20,
+        },
+        where="test",
+    )
+    assert k.cluster.path == "ftlm"
+    model = k.dataset_model({"observable": "chiT"}, where="test")
+    t = np.geomspace(2.0, 300.0, 12)
+    p = {"J": -20.0, "g": 2.0}
+    y = np.asarray(model.fn(p, jnp.asarray(t)))
+    sd = np.asarray(model.sd(p, jnp.asarray(t)))
+    assert np.all(np.isfinite(y)) and np.all(sd > 0) and np.max(sd / y) < 0.05
+    ds = Dataset(t, y, sigma=1e-3, model=model.fn, model_sd=model.sd, name="chiT")
+    prob = Problem({"J": dist.Uniform(-40.0, 0.0), "g": 2.0}, [ds])
+    np.testing.assert_allclose(prob.noise(ds, p), np.sqrt(1e-6 + sd**2), rtol=1e-12)
+    lik = jax.grad(lambda j: prob.log_likelihood({"J": j}))(-20.0)
+    assert np.isfinite(lik)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"spins": [1.0, 0.5]}, "spin-1/2"),
+        ({"g_groups": {"g_a": [0], "g_b": [1]}}, "one g"),
+        ({"options": "fast"}, "FTLM"),
+    ],
+)
+def test_refuses_what_it_cannot_do(kwargs, match):
+    args = {"spins": [0.5, 0.5], "couplings": {"J": [(0, 1)]}, **kwargs}
+    with pytest.raises(BayesfitError, match=match):
+        FtlmCluster(args.pop("spins"), args.pop("couplings"), **args)
+
+
+def test_bad_options_and_solver_name():
+    with pytest.raises(BayesfitError, match="vectors"):
+        FTLM(vectors=1)
+    with pytest.raises(BayesfitError, match="exact_states"):
+        FTLM(exact_states=50, exact_steps=40)
+    with pytest.raises(BayesfitError, match="solver"):
+        build(
+            {"spins": [0.5] * 2, "bonds": {"J": [[0, 1]]}, "convention": "+J",
+             "energy_unit": "K", "solver": "lanczos"},
+            where="m.toml",
+        )
+    with pytest.raises(BayesfitError, match="need solver"):
+        build(
+            {"spins": [0.5] * 2, "bonds": {"J": [[0, 1]]}, "convention": "+J",
+             "energy_unit": "K", "ftlm_vectors": 8},
+            where="m.toml",
+        )
