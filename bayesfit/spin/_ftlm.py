@@ -57,8 +57,9 @@ class FTLM:
 
     ``vectors``: random vectors per sector (stochastic error ~ 1/sqrt(vectors));
     ``steps``: Lanczos steps per vector; ``seed``: fixes the vectors (deterministic fits);
-    ``exact_states``: lowest states per sector treated exactly; ``exact_steps``: Lanczos
-    steps (fully re-orthogonalised) that find them; ``dense_dim``: sectors up to this size
+    ``exact_states``: low states per sector treated exactly, found by two fully
+    re-orthogonalised Lanczos runs of ``exact_steps`` steps (the second orthogonal to the
+    first's states, so that it finds their degenerate partners); ``dense_dim``: sectors up to this size
     are diagonalised densely; ``batch``: vectors processed at once (``None``: chosen
     from ``max_memory_gib``).
     """
@@ -66,7 +67,7 @@ class FTLM:
     vectors: int = 20
     steps: int = 80
     seed: int = 0
-    exact_states: int = 6
+    exact_states: int = 8
     exact_steps: int = 80
     dense_dim: int = 400
     batch: int | None = None
@@ -256,8 +257,17 @@ class FtlmCluster:
                 r = jnp.where(valid, jax.random.normal(key, (size,)), 0.0)
                 return r / jnp.linalg.norm(r)
 
-            e, psi, _ = lanczos_lowest(matvec, unit(k0), opt.exact_steps, opt.exact_states, scale)
-            s = jax.lax.stop_gradient(e[0])
+            # two runs: the second, orthogonal to the first's states, finds degenerate
+            # partners (e.g. +-k states of a ring) a single Krylov space cannot see
+            k0, k2 = jax.random.split(k0)
+            n1 = (opt.exact_states + 1) // 2
+            e, psi, _ = lanczos_lowest(matvec, unit(k0), opt.exact_steps, n1, scale)
+            if opt.exact_states > n1:
+                e2, psi2, _ = lanczos_lowest(
+                    matvec, unit(k2), opt.exact_steps, opt.exact_states - n1, scale, deflate=psi
+                )
+                e, psi = jnp.concatenate([e, e2]), jnp.concatenate([psi, psi2])
+            s = jax.lax.stop_gradient(jnp.min(e))
 
             def one(key):
                 r = unit(key)

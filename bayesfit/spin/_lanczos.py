@@ -151,8 +151,11 @@ def tridiagonal_matrix(t: Tridiagonal):
     return jnp.diag(t.alpha) + jnp.diag(t.beta, 1) + jnp.diag(t.beta, -1)
 
 
-def lanczos_lowest(matvec, v0, steps: int, n_states: int, scale):
+def lanczos_lowest(matvec, v0, steps: int, n_states: int, scale, deflate=None):
     """The ``n_states`` lowest Ritz pairs of a fully re-orthogonalised Lanczos run.
+
+    ``deflate`` (k, dim): orthonormal eigenvectors already found; the run stays orthogonal
+    to them, so a second run finds the degenerate partners the first one cannot see.
 
     Returns ``(energies (n_states,), vectors (n_states, dim), residuals (n_states,))``; the
     residual ``|beta_m U[m-1, n]|`` (K) bounds ``||H psi - E psi||``. Memory: ``steps``
@@ -161,6 +164,10 @@ def lanczos_lowest(matvec, v0, steps: int, n_states: int, scale):
     """
     tol = 1e-10 * scale
     dim = v0.shape[0]
+    if deflate is not None:
+        for _ in range(2):
+            v0 = v0 - deflate.T @ (deflate @ v0)
+        v0 = v0 / jnp.linalg.norm(v0)
 
     def step(carry, k):
         basis, v_prev, b_prev, alive = carry
@@ -170,6 +177,8 @@ def lanczos_lowest(matvec, v0, steps: int, n_states: int, scale):
         w = w - a * v
         for _ in range(2):  # classical Gram-Schmidt twice against all previous vectors
             w = w - basis.T @ (basis @ w)
+            if deflate is not None:
+                w = w - deflate.T @ (deflate @ w)
         b = jnp.linalg.norm(w)
         ok = alive & (b > tol)
         v_next = jnp.where(ok, w / jnp.where(ok, b, 1.0), 0.0)

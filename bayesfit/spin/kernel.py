@@ -17,7 +17,7 @@
     ftlm_vectors = 20                       # FTLM only: random vectors, Lanczos steps, seed,
     ftlm_steps = 80                         #   exact lowest states per S^z sector and the
     ftlm_seed = 0                           #   Lanczos steps that find them, dense sectors
-    ftlm_exact_states = 6                   #   up to this size (bayesfit.spin.FTLM); the
+    ftlm_exact_states = 8                   #   up to this size (bayesfit.spin.FTLM); the
     ftlm_exact_steps = 80                   #   stochastic error is added to the noise
     ftlm_dense_dim = 400
 
