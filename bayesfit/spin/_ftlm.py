@@ -59,8 +59,8 @@ class FTLM:
     ``steps``: Lanczos steps per vector; ``seed``: fixes the vectors (deterministic fits);
     ``exact_states``: low states per sector treated exactly, found by two fully
     re-orthogonalised Lanczos runs of ``exact_steps`` steps (the second orthogonal to the
-    first's states, so that it finds their degenerate partners); ``dense_dim``: sectors up to this size
-    are diagonalised densely; ``batch``: vectors processed at once (``None``: chosen
+    first's states, so that it finds their degenerate partners); ``dense_dim``: sectors
+    up to this size are diagonalised densely; ``batch``: vectors processed at once (``None``: chosen
     from ``max_memory_gib``).
     """
 
