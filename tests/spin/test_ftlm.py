@@ -210,3 +210,9 @@ def test_bad_options_and_solver_name():
              "energy_unit": "K", "ftlm_vectors": 8},
             where="m.toml",
         )
+
+
+def test_refuses_clusters_over_the_memory_limit():
+    ring = {"J": [(i, (i + 1) % 24) for i in range(24)]}
+    with pytest.raises(BayesfitError, match="max_memory_gib"):
+        FtlmCluster([0.5] * 24, ring, max_memory_gib=0.5)
