@@ -442,7 +442,7 @@ def ftlm_main(argv=None):
     parser.add_argument("--ftlm-sizes", type=int, nargs="+", default=[12, 14, 16, 18, 20])
     parser.add_argument("--vectors", type=int, default=20)
     parser.add_argument("--steps", type=int, default=80)
-    parser.add_argument("--exact-states", type=int, default=6)
+    parser.add_argument("--exact-states", type=int, default=8)
     args = parser.parse_args(argv)
     from bayesfit.spin import FTLM
 
