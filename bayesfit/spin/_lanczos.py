@@ -124,13 +124,14 @@ def lanczos_tridiagonal(matvec, v0, steps: int, scale) -> Tridiagonal:
     """Plain Lanczos from the unit vector ``v0`` (no re-orthogonalisation).
 
     When the Krylov space is exhausted (``beta < 1e-10 scale``), the remaining
-    off-diagonals are set to zero and the dead diagonal entries to ``1e3 scale``, so the
-    dead block decouples from ``e_0`` (zero weight) and sorts above every real level.
+    off-diagonals are set to zero and the dead diagonal entries to ``(1e3 + k) scale``, so
+    the dead block decouples from ``e_0`` (zero weight), sorts above every real level and
+    has no degenerate eigenvalues (whose eigenvector derivatives would be NaN).
     ``scale`` (K): a bound on ||H|| (no gradient).
     """
     tol = 1e-10 * scale
 
-    def step(carry, _):
+    def step(carry, k):
         v_prev, v, b_prev, alive = carry
         w = matvec(v) - b_prev * v_prev
         a = jnp.vdot(v, w)
@@ -139,11 +140,11 @@ def lanczos_tridiagonal(matvec, v0, steps: int, scale) -> Tridiagonal:
         ok = alive & (b > tol)
         v_next = w / jnp.where(ok, b, 1.0)
         v_next = jnp.where(ok, v_next, 0.0)
-        a_out = jnp.where(alive, a, 1e3 * scale)
+        a_out = jnp.where(alive, a, (1e3 + k) * scale)
         return (v, v_next, jnp.where(ok, b, 0.0), ok), (a_out, jnp.where(ok, b, 0.0))
 
     init = (jnp.zeros_like(v0), v0, jnp.zeros((), v0.dtype), jnp.ones((), bool))
-    _, (a, b) = jax.lax.scan(step, init, None, length=steps)
+    _, (a, b) = jax.lax.scan(step, init, jnp.arange(steps))
     return Tridiagonal(a, b[:-1])
 
 
@@ -183,7 +184,7 @@ def lanczos_lowest(matvec, v0, steps: int, n_states: int, scale, deflate=None):
         ok = alive & (b > tol)
         v_next = jnp.where(ok, w / jnp.where(ok, b, 1.0), 0.0)
         basis = basis.at[k + 1].set(v_next)
-        a_out = jnp.where(alive, a, 1e3 * scale)
+        a_out = jnp.where(alive, a, (1e3 + k) * scale)  # distinct: finite eigh derivatives
         return (basis, v, jnp.where(ok, b, 0.0), ok), (a_out, jnp.where(ok, b, 0.0))
 
     basis0 = jnp.zeros((steps + 1, dim), v0.dtype).at[0].set(v0)
