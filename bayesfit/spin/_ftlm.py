@@ -165,11 +165,14 @@ class FtlmCluster:
         self.sectors = []  # (n_up, dim, hi_offset or None, dense matrices or None)
         for n_up in range((n + 1) // 2, n + 1):
             off, dim = hi_offsets(self.tables, n, n_up)
-            dense = self._dense(n_up, off, dim) if dim <= threshold else None
-            self.sectors.append((n_up, dim, off, dense))
+            self.sectors.append((n_up, dim, off, None if dim > threshold else "dense"))
+        self.memory_gib, self.batch = self._memory(float(max_memory_gib))  # before building
+        self.sectors = [
+            (n_up, dim, off, None if d is None else self._dense(n_up, off, dim))
+            for n_up, dim, off, d in self.sectors
+        ]
         self.two_m = np.array([2 * s[0] - n for s in self.sectors])
         self.buckets = _buckets(self.sectors)
-        self.memory_gib, self.batch = self._memory(float(max_memory_gib))
         self._jit = {
             k: jax.jit(getattr(self, f"_{k}"))
             for k in ("chi", "moment", "thermo", "ground", "stats_at")
