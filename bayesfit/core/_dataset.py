@@ -94,6 +94,10 @@ class Dataset:
         With ``cov``: add an estimated independent term ``jitter_<name>**2 * I`` (units of
         ``y``), for scatter the covariance misses (a free parameter with a half-normal
         prior of scale ``sqrt(mean(diag(cov)))`` unless the problem gives one).
+    model_sd:
+        Optional ``model_sd(params, x) -> sd`` (units of ``y``): the standard deviation of
+        the forward model's own error (a stochastic estimate such as FTLM), added in
+        quadrature to the noise level in the likelihood.
     """
 
     x: Any
@@ -106,6 +110,7 @@ class Dataset:
     x_name: str = "x"
     cov: Any = None
     jitter: bool = False
+    model_sd: ModelFn | None = None
 
     def __post_init__(self):
         if not self.name.isidentifier():
@@ -146,6 +151,10 @@ class Dataset:
             if self.sigma is not None:
                 raise BayesfitError(f"dataset {self.name!r}{where}: give either sigma or cov, "
                                     "not both (put known independent noise on cov's diagonal).")
+            if self.model_sd is not None:
+                raise BayesfitError(f"dataset {self.name!r}{where}: a covariance matrix (cov) "
+                                    "cannot be combined with a stochastic forward model "
+                                    "(model_sd, e.g. the FTLM solver); use the exact solver.")
         elif self.jitter:
             raise BayesfitError(f"dataset {self.name!r}{where}: jitter = True needs a "
                                 "covariance matrix (cov); without one, leave sigma unset to "

@@ -204,10 +204,15 @@ class Problem:
 
     def noise(self, ds: Dataset, params: Mapping[str, Any]):
         """Noise level of ``ds`` under ``params`` (known or estimated); for a correlated
-        dataset the square root of the diagonal of :meth:`noise_cov`."""
+        dataset the square root of the diagonal of :meth:`noise_cov`. The model's own error
+        ``ds.model_sd`` (e.g. FTLM's stochastic error) is added in quadrature."""
         if ds.cov is not None:
             return jnp.sqrt(jnp.diagonal(self.noise_cov(ds, params)))
-        return ds.sigma if ds.sigma is not None else params[ds.noise_name]
+        sigma = ds.sigma if ds.sigma is not None else params[ds.noise_name]
+        if ds.model_sd is None:
+            return sigma
+        model = ds.model_sd(params, jnp.asarray(ds.x))
+        return jnp.sqrt(jnp.square(sigma) + jnp.square(model))
 
     def noise_cov(self, ds: Dataset, params: Mapping[str, Any]):
         """Noise covariance of a correlated dataset: ``cov + jitter**2 I``."""

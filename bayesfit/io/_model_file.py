@@ -109,7 +109,8 @@ class ModelSpec:
             if d.covariance is not None:
                 cov = read_covariance(d.covariance, x, y_name=d.y, where=d.where)
             ds = Dataset(x, y, sigma=sigma, model=d.model.fn, name=d.name, units=units,
-                         where=str(d.file), x_name=d.x, cov=cov, jitter=d.jitter)
+                         where=str(d.file), x_name=d.x, cov=cov, jitter=d.jitter,
+                         model_sd=getattr(d.model, "sd", None))
             _check_with_kernel(d, ds, table)
             out.append(ds)
         return out

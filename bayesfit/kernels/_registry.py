@@ -36,6 +36,10 @@ class ForwardModel:
     are physically admissible for the observable (e.g. temperatures > 0, chi*T not
     negative beyond its noise) before anything is fitted; ``row`` is 0-based, the message
     says what is wrong and what to do. An empty list means the data are fine.
+
+    ``sd(params, x)``, when given, is the standard deviation of the model's own error at
+    ``x`` (units of y; e.g. the stochastic error of a finite-temperature Lanczos estimate);
+    the likelihood adds it in quadrature to the noise of the data.
     """
 
     fn: ModelFn
@@ -43,6 +47,7 @@ class ForwardModel:
     y_units: str = ""
     description: str = ""
     validate: Callable[[Any], list[tuple[int | None, str]]] | None = None
+    sd: ModelFn | None = None
 
 
 @dataclass(frozen=True)

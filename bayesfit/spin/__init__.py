@@ -3,12 +3,16 @@
 Build a :class:`Cluster` once (validation, basis, sector matrices), then evaluate its
 observables as pure JAX functions of a parameter dict: ``susceptibility``,
 ``magnetization``, ``heat_capacity``, ``entropy``, ``spectrum``, ``gap``,
-``saturation_field`` and ``bond_correlations``. Model files use the registered kernel
+``saturation_field`` and ``bond_correlations``. Spin-1/2 Heisenberg clusters beyond
+exact diagonalisation: :class:`FtlmCluster` (finite-temperature Lanczos, options
+:class:`FTLM`). Model files use the registered kernel
 ``spin_cluster`` (:mod:`bayesfit.spin.kernel`). Design notes: ``README.md`` here.
 """
 
 from ._checks import ParameterError as ParameterError
 from ._cluster import ClusterError as ClusterError
+from ._ftlm import FTLM as FTLM
+from ._ftlm import FtlmCluster as FtlmCluster
 from ._model import Cluster as Cluster
 from ._thermo import Spectrum as Spectrum
 from ._units import CONVENTIONS as CONVENTIONS

@@ -18,6 +18,13 @@
     powder_points = 8                       # optional, Gauss-Legendre nodes in cos(theta)
     max_memory_gib = 4                      # optional, refuse bigger clusters
     prediction_T_K = [1.0, 300.0, 100]      # optional, grid of C(T) and S(T) predictions
+    solver = "ed"                           # "ed" (exact) | "ftlm" (spin-1/2, 16-24 sites)
+    ftlm_vectors = 20                       # FTLM only: random vectors, Lanczos steps, seed,
+    ftlm_steps = 80                         #   exact lowest states per S^z sector and the
+    ftlm_seed = 0                           #   Lanczos steps that find them, dense sectors
+    ftlm_exact_states = 8                   #   up to this size (bayesfit.spin.FTLM); the
+    ftlm_exact_steps = 80                   #   stochastic error is added to the noise
+    ftlm_dense_dim = 400
 
 ``[[datasets]]`` keys besides the core ones::
 
@@ -50,12 +57,14 @@ import numpy as np
 
 from ..errors import ModelFileError
 from ..kernels import ForwardModel, Prediction
-from ._data_checks import validator
 from ._cluster import ClusterError
+from ._data_checks import validator
 from ._directions import parse_direction
+from ._ftlm import FTLM, FtlmCluster
 from ._model import Cluster
 from ._units import unit_factor
 
+_FTLM_KEYS = ("vectors", "steps", "seed", "exact_states", "exact_steps", "dense_dim")
 _SETTINGS = {
     "spins",
     "bonds",
@@ -71,6 +80,8 @@ _SETTINGS = {
     "powder_points",
     "max_memory_gib",
     "prediction_T_K",
+    "solver",
+    *(f"ftlm_{k}" for k in _FTLM_KEYS),
 }
 _OPTIONS = {"observable", "field_T", "temperature_K", "direction", "x_units", "y_units"}
 #: observable -> (x family, y family, default y units, allowed extra options)
@@ -83,6 +94,11 @@ _OBSERVABLES = {
 _DEFAULT_X = {"temperature": "K", "field": "T"}
 #: additive terms a model file may add (bayesfit.spin._additive)
 OPTIONAL_PARAMETERS = ("chi0", "rho_imp", "theta_imp", "theta", "zJ", "g_imp")
+
+
+def _dir(direction) -> dict:
+    """The ``direction`` keyword for the ED solver; none for the isotropic FTLM solver."""
+    return {} if direction is None else {"direction": direction}
 
 
 def _number(value: Any, what: str, where: str, *, positive: bool) -> float:
@@ -140,8 +156,9 @@ class SpinClusterKernel:
                 raise ModelFileError(f"{where}: magnetization needs temperature_K = <T in K>.")
             temp = _number(options["temperature_K"], "temperature_K", where, positive=True)
 
-            def fn(params, x):
-                return c.magnetization(params, x / x_factor, temp, direction=direction) * y_factor
+            def fn(params, x, **sd):
+                m = c.magnetization(params, x / x_factor, temp, **sd, **_dir(direction))
+                return _scaled(m, y_factor)
 
             text = f"M(B) at {temp:g} K"
         else:
@@ -149,29 +166,41 @@ class SpinClusterKernel:
             field = None if field is None else _number(field, "field_T", where, positive=False)
             field = None if field == 0 else field
             if obs == "heat_capacity":
-
-                def fn(params, x):
-                    c_t = c.heat_capacity(params, x / x_factor, field=field, direction=direction)
-                    return c_t * y_factor
+                def fn(params, x, **sd):
+                    c_t = c.heat_capacity(params, x / x_factor, field=field, **sd,
+                                          **_dir(direction))
+                    return _scaled(c_t, y_factor)
 
                 text = "C(T)" if field is None else f"C(T) at {field:g} T"
             else:
 
-                def fn(params, x):
-                    return c.susceptibility(
-                        params, x / x_factor, field=field, direction=direction, units=y_units
-                    )
+                def fn(params, x, **sd):
+                    return c.susceptibility(params, x / x_factor, field=field, units=y_units,
+                                            **sd, **_dir(direction))
 
                 text = ("chi*T(T)" if obs == "chiT" else "chi(T)") + (
                     " at zero field" if field is None else f" = M/H at {field:g} T"
                 )
         in_field = obs == "magnetization" or options.get("field_T") not in (None, 0, 0.0)
-        try:
-            c.check_direction(direction, in_field=in_field)
-        except ClusterError as err:
-            raise ModelFileError(f"{where}: {err}") from None
-        return ForwardModel(fn, x_units, y_units, f"{text}{where_dir} of {c!r}",
-                            validate=validator(obs, x_units, y_units))
+        if c.path == "ftlm":
+            if direction is not None:
+                raise ModelFileError(f"{where}: direction applies to the exact-diagonalization "
+                                     "solver; the FTLM solver is isotropic (drop direction).")
+        else:
+            try:
+                c.check_direction(direction, in_field=in_field)
+            except ClusterError as err:
+                raise ModelFileError(f"{where}: {err}") from None
+        validate = validator(obs, x_units, y_units)
+        if c.path != "ftlm":
+            return ForwardModel(fn, x_units, y_units, f"{text}{where_dir} of {c!r}",
+                                validate=validate)
+
+        def sd(params, x):  # stochastic (jackknife) sd of the FTLM estimate, y units
+            return fn(params, x, sd=True)[1]
+
+        return ForwardModel(lambda p, x: fn(p, x), x_units, y_units, f"{text} of {c!r}",
+                            validate=validate, sd=sd)
 
     def parameter_names(self) -> tuple[list[str], list[str]]:
         """``(required, optional)`` parameter names of this cluster (kernel contract)."""
@@ -227,6 +256,28 @@ class SpinClusterKernel:
         return out
 
 
+def _scaled(value, factor):
+    return tuple(v * factor for v in value) if isinstance(value, tuple) else value * factor
+
+
+def _ftlm_options(settings: dict, where: str) -> FTLM | None:
+    """Pop ``solver`` and the ``ftlm_*`` keys; the FTLM options, or None for exact ED."""
+    solver = settings.pop("solver", "ed")
+    opts = {k: settings.pop(f"ftlm_{k}") for k in _FTLM_KEYS if f"ftlm_{k}" in settings}
+    if solver not in ("ed", "ftlm"):
+        raise ModelFileError(
+            f'{where}: solver = {solver!r}; use "ed" (exact diagonalisation) or "ftlm" '
+            "(finite-temperature Lanczos, spin-1/2 clusters beyond ED)."
+        )
+    if solver == "ed":
+        if opts:
+            raise ModelFileError(
+                f'{where}: {sorted(f"ftlm_{k}" for k in opts)} need solver = "ftlm".'
+            )
+        return None
+    return FTLM(**opts)
+
+
 def build(settings: Mapping[str, Any], *, where: str) -> SpinClusterKernel:
     """Factory registered as ``spin_cluster`` (see the module docstring for the keys)."""
     settings = dict(settings)
@@ -255,6 +306,14 @@ def build(settings: Mapping[str, Any], *, where: str) -> SpinClusterKernel:
             f"{where}: prediction_T_K = {grid!r} must be [T_min, T_max, n] "
             "with 0 < T_min < T_max (K) and n >= 2."
         )
-    cluster = Cluster(settings.pop("spins"), settings.pop("bonds"), where=where, **settings)
+    ftlm = _ftlm_options(settings, where)
+    if ftlm is None:
+        cluster = Cluster(settings.pop("spins"), settings.pop("bonds"), where=where, **settings)
+    else:
+        if "powder_points" in settings:
+            raise ModelFileError(f'{where}: powder_points does not apply to solver = "ftlm".')
+        cluster = FtlmCluster(
+            settings.pop("spins"), settings.pop("bonds"), where=where, options=ftlm, **settings
+        )
     t = np.geomspace(float(grid[0]), float(grid[1]), int(grid[2]))
     return SpinClusterKernel(cluster, jnp.asarray(t))
