@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..results import load
+from ..results._optima import format_optima
 
 
 def add_parser(sub) -> None:
@@ -19,4 +20,7 @@ def run(args) -> int:
     print(result.format_summary(ci_prob=args.ci))
     if result.log_evidence is not None:
         print(f"log evidence = {result.log_evidence:.3f} +- {result.log_evidence_err:.3f} nats")
+    optima = format_optima(result)
+    if optima:
+        print(optima)
     return 0

@@ -10,6 +10,9 @@ observables as pure JAX functions of a parameter dict: ``susceptibility``,
 from ._checks import ParameterError as ParameterError
 from ._cluster import ClusterError as ClusterError
 from ._model import Cluster as Cluster
+from ._symmetry import cluster_symmetries as cluster_symmetries
+from ._symmetry import coupling_renamings as coupling_renamings
+from ._symmetry import exchangeable_couplings as exchangeable_couplings
 from ._thermo import Spectrum as Spectrum
 from ._units import CONVENTIONS as CONVENTIONS
 from ._units import ENERGY_TO_K as ENERGY_TO_K

@@ -39,6 +39,7 @@ import numpy as np
 from ..errors import ModelFileError
 from ..kernels import ForwardModel, Prediction
 from ._model import Cluster
+from ._symmetry import coupling_renamings
 from ._units import unit_factor
 
 _SETTINGS = {
@@ -140,6 +141,10 @@ class SpinClusterKernel:
                     " at zero field" if field is None else f" = M/H at {field:g} T"
                 )
         return ForwardModel(fn, x_units, y_units, f"{text} of {c!r}")
+
+    def symmetries(self) -> list[dict[str, str]]:
+        """Renamings of couplings under exact symmetries of the cluster (``_symmetry``)."""
+        return coupling_renamings(self.cluster.spec)
 
     def predictions(self) -> dict[str, Prediction]:
         c, unit, grid = self.cluster, self.cluster.spec.energy_unit, self.prediction_t
