@@ -34,7 +34,7 @@ import jax.numpy as jnp
 import numpy as np
 import xarray as xr
 
-from ._optimize import Optimum, laplace_covariance
+from ._optimize import Optimum, fd_laplace_covariance
 
 _LOG_2PI = math.log(2.0 * math.pi)
 
@@ -48,6 +48,18 @@ class Mode(NamedTuple):
     precision: np.ndarray  # (dim, dim) metric for distances
     proper: bool  # Hessian negative definite and Newton step small
     starts: int  # restarts that ended here
+
+
+def _laplace(log_density, hess, z) -> np.ndarray:
+    try:
+        h = np.asarray(hess(jnp.asarray(z)))
+    except TypeError:  # reverse-only models (custom_vjp): finite differences of the gradient
+        return np.asarray(fd_laplace_covariance(log_density, jnp.asarray(z)))
+    h = 0.5 * (h + h.T)
+    try:
+        return np.linalg.inv(-h)
+    except np.linalg.LinAlgError:
+        return np.full_like(h, np.nan)
 
 
 def _metric(cov: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, bool]:
@@ -68,6 +80,7 @@ def distinct_optima(log_density, opt: Optimum, *, tol: float = 3.0,
     ends, vals = np.asarray(opt.all_z), np.asarray(opt.all_values)
     order = [i for i in np.argsort(-vals) if np.isfinite(vals[i])]
     grad = jax.jit(jax.grad(log_density))
+    hess = jax.jit(jax.hessian(log_density))  # compiled once for every optimum
     modes: list[Mode] = []
     for i in order:
         z = ends[i]
@@ -82,7 +95,7 @@ def distinct_optima(log_density, opt: Optimum, *, tol: float = 3.0,
             continue
         if len(modes) >= max_modes:
             continue
-        cov = np.asarray(laplace_covariance(log_density, jnp.asarray(z)))
+        cov = _laplace(log_density, hess, z)
         prec, ok = _metric(cov, z)
         if ok:
             g = np.asarray(grad(jnp.asarray(z)))
@@ -155,7 +168,7 @@ def _mirrors(problem, modes: list[Mode], tol: float) -> np.ndarray:
 def _natural_sd(problem, z: np.ndarray, cov: np.ndarray) -> dict[str, np.ndarray]:
     flat = lambda zz: jnp.concatenate(  # noqa: E731
         [jnp.ravel(v) for v in problem.constrain(zz).values()])
-    jac = np.asarray(jax.jacfwd(flat)(jnp.asarray(z)))
+    jac = np.asarray(jax.jacfwd(flat)(jnp.asarray(z)))  # bijectors only: cheap
     var = np.einsum("ij,jk,ik->i", jac, cov, jac)
     out, i = {}, 0
     for k in problem.free:
@@ -173,6 +186,7 @@ def optima_group(problem, opt: Optimum, *, tol: float = 3.0,
     names = problem.parameter_names
     values = [problem.constrain(jnp.asarray(m.z)) for m in modes]
     sds = [_natural_sd(problem, m.z, m.cov) for m in modes]
+    log_posterior = jax.jit(problem.log_posterior)
     data = {}
     for k in names:
         extra = [f"{k}_dim_{i}" for i in range(len(problem.shapes[k]))]
@@ -181,7 +195,7 @@ def optima_group(problem, opt: Optimum, *, tol: float = 3.0,
                                dims=["optimum", *extra], attrs=unit)
         data[f"{k}_sd"] = xr.DataArray(np.stack([s[k] for s in sds]), dims=["optimum", *extra],
                                        attrs={**unit, "long_name": f"Laplace sd of {k}"})
-    log_post = [float(problem.log_posterior(v)) for v in values]
+    log_post = [float(log_posterior(v)) for v in values]
     n = len(modes)
     data.update({
         "log_density": xr.DataArray([m.value for m in modes], dims=["optimum"], attrs={
