@@ -12,6 +12,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from ..results import write_text_atomic  # noqa: E402
+from ..results._optima import format_optima, optima_table  # noqa: E402
 from ..results._plots import plot_dataset, plot_pair, plot_prediction, plot_trace  # noqa: E402
 from ..results._predict import predict  # noqa: E402
 
@@ -71,6 +72,11 @@ def write_report(result, spec, out: Path, *, plots: bool = True) -> list[tuple[P
         print(f"replica exchange: {attrs['replicas']} replicas ({attrs.get('reference', '?')} "
               f"reference), barrier Lambda = {attrs['barrier']:.2f}, round trips per run "
               f"{trips}")
+    optima = format_optima(result)
+    if optima:
+        print("\n" + optima)
+        write_text_atomic(out / "optima.csv", optima_table(result).to_csv())
+        files.append((out / "optima.csv", "distinct optima: values, Laplace and sampled weights"))
     write_text_atomic(out / "summary.csv", table.to_csv())
     files.append((out / "summary.csv", "posterior summary table"))
     corr = correlation_table(result)

@@ -22,6 +22,14 @@ from numpyro.distributions.transforms import biject_to
 from ..errors import BayesfitError
 from ._dataset import Dataset
 from ._noise import default_noise_prior
+from ._order import (
+    chain_forward,
+    chain_inverse,
+    check_order,
+    log_chain_factor,
+    orbits,
+    warn_exchangeable,
+)
 
 _LOG_2PI = math.log(2.0 * math.pi)
 
@@ -85,6 +93,15 @@ class Problem:
         ``{name: unit}`` of each parameter (stored with the results).
     init:
         Optional ``{name: value}`` starting values (must lie inside the prior's support).
+    order:
+        Ordering constraints: ``["J_a", "J_b"]`` restricts the prior to ``J_a <= J_b`` (a
+        change of variables every method respects, :mod:`._order`); a list of such lists
+        for several chains. Ordered parameters need identical priors.
+    symmetries:
+        Exact symmetries of the likelihood as renamings of parameters, e.g.
+        ``[{"J_a": "J_b", "J_b": "J_a"}]`` (found for spin clusters by
+        ``bayesfit.spin.exchangeable_couplings``); stored with the results and used to
+        label mirror optima.
     """
 
     def __init__(
@@ -95,6 +112,8 @@ class Problem:
         units: Mapping[str, str] | None = None,
         init: Mapping[str, float] | None = None,
         name: str = "problem",
+        order: Sequence[Any] | None = None,
+        symmetries: Sequence[Mapping[str, str]] | None = None,
     ):
         if isinstance(datasets, Dataset):
             datasets = [datasets]
@@ -130,7 +149,18 @@ class Problem:
         self.sizes = {k: int(np.prod(s)) for k, s in self.shapes.items()}
         self.dim = sum(self.sizes.values())
         self._bijectors = {k: biject_to(d.support) for k, d in self.free.items()}
+        self.order: tuple[tuple[str, ...], ...] = check_order(order, self.free, self.shapes)
+        for k in (k for chain in self.order for k in chain):
+            t = self._bijectors[k](jnp.array([-1.0, 0.0, 1.0]))
+            if not bool(jnp.all(jnp.diff(t) > 0)):
+                raise BayesfitError(
+                    f"order: the prior of {k!r} ({self.free[k]!r}) has a support whose "
+                    "transform is not increasing; use a Uniform, Normal or positive prior.")
+        self._log_order_factor = log_chain_factor(self.order)
+        self.symmetries = tuple(dict(m) for m in (symmetries or ()))
+        warn_exchangeable(self.exchangeable, self.order, name)
         self.init = self._check_init(init or {})
+        self._check_init_order()
         self._check_models()
 
     # -- validation ------------------------------------------------------------------
@@ -151,6 +181,20 @@ class Problem:
                 )
             out[k] = v
         return out
+
+    def _check_init_order(self) -> None:
+        for chain in self.order:
+            vals = [float(self.init[k]) for k in chain if k in self.init]
+            if len(vals) == len(chain) and any(b < a for a, b in zip(vals, vals[1:],
+                                                                      strict=False)):
+                raise BayesfitError(
+                    f"initial values {dict(zip(chain, vals, strict=True))} break the ordering "
+                    f"constraint {' <= '.join(chain)}; reorder them.")
+
+    @property
+    def exchangeable(self) -> list[list[str]]:
+        """Groups of parameters exchanged by the symmetries (orbits with more than one name)."""
+        return orbits(self.symmetries)
 
     def _check_models(self) -> None:
         params = {k: jax.ShapeDtypeStruct(s, jnp.float64) for k, s in self.shapes.items()}
@@ -177,23 +221,36 @@ class Problem:
         return list(self.free)
 
     def split(self, z) -> dict[str, Any]:
-        """Unconstrained flat vector -> dict of unconstrained arrays."""
+        """Unconstrained flat vector -> dict of the slots of each parameter in ``z``."""
         out, i = {}, 0
         for k, s in self.shapes.items():
             out[k] = z[i : i + self.sizes[k]].reshape(s)
             i += self.sizes[k]
         return out
 
+    def _unconstrained(self, z):
+        """``z`` -> per-parameter unconstrained values ``u`` (ordered chains applied) and
+        the log-Jacobian of the ordering transforms."""
+        u = self.split(z)
+        log_det = 0.0
+        for chain in self.order:
+            vals, ld = chain_forward(jnp.stack([u[k] for k in chain]))
+            u.update({k: vals[i] for i, k in enumerate(chain)})
+            log_det = log_det + ld
+        return u, log_det
+
     def constrain(self, z) -> dict[str, Any]:
         """Unconstrained flat vector -> free parameters in their natural units."""
-        return {k: self._bijectors[k](u) for k, u in self.split(z).items()}
+        return {k: self._bijectors[k](u) for k, u in self._unconstrained(z)[0].items()}
 
     def unconstrain(self, values: Mapping[str, Any]):
         """Free parameters (natural units) -> unconstrained flat vector."""
-        parts = [
-            jnp.ravel(self._bijectors[k].inv(jnp.asarray(values[k], dtype=jnp.float64)))
-            for k in self.free
-        ]
+        u = {k: self._bijectors[k].inv(jnp.asarray(values[k], dtype=jnp.float64))
+             for k in self.free}
+        for chain in self.order:
+            slots = chain_inverse(jnp.stack([u[k] for k in chain]))
+            u.update({k: slots[i] for i, k in enumerate(chain)})
+        parts = [jnp.ravel(u[k]) for k in self.free]
         return jnp.concatenate(parts) if parts else jnp.zeros(0)
 
     def full(self, free_values: Mapping[str, Any]) -> dict[str, Any]:
@@ -240,8 +297,11 @@ class Problem:
 
     # -- densities ----------------------------------------------------------------------
     def log_prior(self, free_values: Mapping[str, Any]):
-        """Sum of the prior log densities of the free parameters (natural units)."""
-        return sum(jnp.sum(d.log_prob(free_values[k])) for k, d in self.free.items())
+        """Sum of the prior log densities of the free parameters (natural units); with
+        ordering constraints, ``+ log k!`` per chain (the prior restricted to the ordered
+        region, renormalised; the caller keeps the values ordered)."""
+        lp = sum(jnp.sum(d.log_prob(free_values[k])) for k, d in self.free.items())
+        return lp + self._log_order_factor if self.order else lp
 
     def pointwise_log_likelihood(self, free_values: Mapping[str, Any]) -> dict[str, Any]:
         """``{dataset name: per-point log likelihood}``; they sum to the log likelihood.
@@ -275,9 +335,9 @@ class Problem:
         return self.log_prior(free_values) + self.log_likelihood(free_values)
 
     def log_jacobian(self, z):
-        """log |d constrain / d z|."""
-        tot = 0.0
-        for k, u in self.split(z).items():
+        """log |d constrain / d z| (per-parameter bijectors and ordering transforms)."""
+        us, tot = self._unconstrained(z)
+        for k, u in us.items():
             b = self._bijectors[k]
             tot = tot + jnp.sum(b.log_abs_det_jacobian(u, b(u)))
         return tot
@@ -311,10 +371,16 @@ class Problem:
         """
         keys = jax.random.split(key, len(self.free) + 1)
         draws = {k: d.sample(kk, (n,)) for kk, (k, d) in zip(keys, self.free.items(), strict=False)}
+        for chain in self.order:  # sorted iid draws = draws of the ordered prior
+            vals = jnp.sort(jnp.stack([draws[k] for k in chain], axis=-1), axis=-1)
+            draws.update({k: vals[:, i] for i, k in enumerate(chain)})
         z = jax.vmap(lambda v: self.unconstrain(v))(draws)
         if self.init:
             first = {k: draws[k][0] for k in self.free}
             first.update({k: jnp.asarray(v) for k, v in self.init.items()})
+            for chain in self.order:
+                vals = jnp.sort(jnp.stack([first[k] for k in chain]))
+                first.update({k: vals[i] for i, k in enumerate(chain)})
             z = z.at[0].set(self.unconstrain(first))
         return z
 
@@ -325,6 +391,11 @@ class Problem:
         Use it anywhere NumPyro models go: ``numpyro.infer.MCMC(NUTS(problem.numpyro_model))``.
         """
         free = {k: numpyro.sample(k, d) for k, d in self.free.items()}
+        for chain in self.order:  # the prior restricted to the ordered region
+            vals = jnp.stack([free[k] for k in chain])
+            ok = jnp.all(jnp.diff(vals) >= 0)
+            numpyro.factor(f"order_{'_'.join(chain)}",
+                           jnp.where(ok, math.lgamma(len(chain) + 1), -jnp.inf))
         p = self.full(free)
         for ds in self.datasets:
             mu = ds.predict(p)
@@ -336,7 +407,8 @@ class Problem:
                 numpyro.sample(ds.name, dist.Normal(mu, self.noise(ds, p)), obs=jnp.asarray(ds.y))
 
     def __repr__(self) -> str:
+        order = f", order={[list(c) for c in self.order]}" if self.order else ""
         return (
             f"Problem(free={self.parameter_names}, fixed={sorted(self.fixed)}, "
-            f"datasets={[d.name for d in self.datasets]})"
+            f"datasets={[d.name for d in self.datasets]}{order})"
         )

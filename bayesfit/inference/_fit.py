@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import warnings
 from typing import Any
 
@@ -13,6 +14,7 @@ from ..results._checks import format_block
 from ..results._checks import record as record_diagnostics
 from ..results._result import Result
 from ..results._tree import build_tree
+from ._optima import add_sampled_weights
 from ._registry import make_method
 
 
@@ -64,6 +66,13 @@ def fit(
     out = method.run(problem, chains=int(chains), draws=int(draws), warmup=int(warmup),
                      key=key_run, progress=progress)
     target = out.problem if out.problem is not None else problem
+    optima = out.groups.get("optima")
+    if optima is not None and optima.attrs.get("sampled", 1) and \
+            optima.sizes["z"] == out.z.shape[-1]:
+        optima, labels = add_sampled_weights(optima, out.z)
+        out.groups["optima"] = optima
+        if out.sample_stats:  # which optimum each draw is nearest to
+            out.sample_stats["optimum"] = labels
     config = {
         "method": method.name,
         "options": dataclasses.asdict(method) if dataclasses.is_dataclass(method) else {},
@@ -73,6 +82,9 @@ def fit(
     }
     tree = build_tree(target, out, key=key_pp, method=method.name, config=config,
                       log_likelihood=log_likelihood, predictive=predictive)
+    if target.exchangeable or target.order:  # symmetries of the model, ordering constraints
+        tree.attrs["exchangeable_parameters"] = json.dumps(target.exchangeable)
+        tree.attrs["order"] = json.dumps([list(c) for c in target.order])
     failed = record_diagnostics(tree)
     if failed:
         warnings.warn(format_block(failed), RuntimeWarning, stacklevel=2)

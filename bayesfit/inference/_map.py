@@ -10,6 +10,7 @@ import numpy as np
 import xarray as xr
 
 from ..errors import BayesfitError
+from ._optima import optima_group
 from ._optimize import laplace_covariance, maximize
 from ._output import Draws
 
@@ -21,7 +22,8 @@ class MAP:
     The Laplace covariance is the inverse negative Hessian of the log posterior in the
     unconstrained space at the mode; ``draws`` samples from that Gaussian are mapped back
     to the natural parameters and stored as a one-chain posterior. The mode, its log
-    density and the covariance go to the result group ``map``.
+    density and the covariance go to the result group ``map``; every distinct optimum of
+    the restarts, with its Laplace evidence and weight, to the group ``optima``.
     """
 
     restarts: int = 16
@@ -59,4 +61,7 @@ class MAP:
             },
             attrs={"z_names": ",".join(names)},
         )
-        return Draws(z=z[None], sample_stats={}, groups={"map": group}, attrs={})
+        optima, _ = optima_group(problem, opt)
+        optima.attrs["sampled"] = 0  # Laplace draws of the best optimum, not posterior draws
+        return Draws(z=z[None], sample_stats={}, groups={"map": group, "optima": optima},
+                     attrs={})

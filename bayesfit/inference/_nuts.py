@@ -12,6 +12,7 @@ from numpyro.infer import NUTS as _NumPyroNUTS
 
 from .._progress import progress_enabled
 from ._devices import shard_leading_axis
+from ._optima import optima_group
 from ._optimize import laplace_covariance, maximize
 from ._output import Draws
 
@@ -33,7 +34,8 @@ class NUTS:
     the Laplace covariance is also the first mass matrix of the warm-up.
     ``dense_mass`` adapts a full mass matrix (for strongly correlated posteriors).
     Chains run vectorised (``chain_method="vectorized"``): one program for all chains,
-    on CPU or accelerator.
+    on CPU or accelerator. Every distinct optimum of the restarts goes to the result group
+    ``optima`` with its Laplace weight and the fraction of draws near it (``_optima``).
     """
 
     dense_mass: bool = False
@@ -90,5 +92,7 @@ class NUTS:
         stats["lp"] = -np.asarray(extra["potential_energy"])
         stats["tree_depth"] = np.ceil(np.log2(np.asarray(extra["num_steps"]) + 1)).astype(int)
         attrs = {"map_log_density": float(opt.value)}
+        optima, _ = optima_group(problem, opt)
+        optima.attrs["sampled"] = 1
         return Draws(z=jnp.asarray(z).reshape(chains, draws, -1), sample_stats=stats,
-                     groups={}, attrs=attrs)
+                     groups={"optima": optima}, attrs=attrs)

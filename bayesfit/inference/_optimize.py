@@ -56,12 +56,16 @@ def laplace_covariance(log_density, z):
     """Inverse of the negative Hessian of ``log_density`` at ``z`` (symmetrised).
 
     Exact (``jax.hessian``) where forward-mode differentiation is available, else from
-    finite differences of the gradient (:func:`fd_laplace_covariance`). A
+    finite differences of the gradient (:func:`fd_laplace_covariance`), which also
+    replaces an exact Hessian with non-finite entries (forward-over-reverse through
+    ``eigh`` at exactly degenerate levels divides by zero). A
     non-positive-definite Hessian gives NaNs or negative variances, which callers check.
     """
     try:
         h = jax.hessian(log_density)(z)
     except TypeError:  # "can't apply forward-mode autodiff (jvp) to a custom_vjp function"
+        return fd_laplace_covariance(log_density, z)
+    if not bool(jnp.all(jnp.isfinite(h))):  # e.g. second derivatives of eigh at degeneracies
         return fd_laplace_covariance(log_density, z)
     h = 0.5 * (h + h.T)
     return jnp.linalg.inv(-h)

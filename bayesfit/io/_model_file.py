@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core import Dataset, Problem
+from ..core._order import check_order
 from ..errors import BayesfitError, DataFileError, ModelFileError
 from ..kernels import ForwardModel, build_kernel
 from ..units import check_unit
@@ -82,6 +83,8 @@ class ModelSpec:
     init: dict[str, Any]
     datasets: list[DatasetSpec]
     inference: InferenceSpec
+    order: tuple = ()
+    symmetries: list = field(default_factory=list)
 
     def dataset(self, name: str) -> DatasetSpec:
         for d in self.datasets:
@@ -118,7 +121,7 @@ class ModelSpec:
     def problem(self) -> Problem:
         """The :class:`Problem` of this model file with its data."""
         return Problem(self.parameters, self.read_datasets(), units=self.units, init=self.init,
-                       name=self.title)
+                       name=self.title, order=self.order, symmetries=self.symmetries)
 
 
 def _check_parameter_names(kernel, params: dict, entries, path: Path, text: str) -> None:
@@ -269,7 +272,10 @@ def load_model(path: str | Path) -> ModelSpec:
         raise ModelFileError(f"{path}: missing [kernel] table (with name = \"...\").")
     kernel = build_kernel(doc["kernel"], where=_where(path, text, r"^\s*\[kernel\]"))
     params, units, init = {}, {}, {}
-    for name, spec in doc.get("parameters", {}).items():
+    table = dict(doc.get("parameters", {}))
+    order_where = _where(path, text, r"^\s*order\s*=")
+    order = _parse_order(table.pop("order", None), order_where)
+    for name, spec in table.items():
         where = _where(path, text, rf"^\s*{re.escape(name)}\s*=")
         prior, unit, start = parse_parameter(name, spec, where)
         params[name], units[name] = prior, unit
@@ -286,5 +292,30 @@ def load_model(path: str | Path) -> ModelSpec:
     if len(set(names)) != len(names):
         raise ModelFileError(f"{path}: dataset names must be unique, got {names}.")
     inference = _parse_inference(doc.get("inference", {}), path, text)
+    free = {k: v for k, v in params.items() if not isinstance(v, float)}
+    try:
+        check_order(order, free, {k: tuple(v.batch_shape) + tuple(v.event_shape)
+                                  for k, v in free.items()})
+    except BayesfitError as err:
+        raise ModelFileError(f"{order_where}: {err}") from None
+    symmetries = kernel.symmetries() if hasattr(kernel, "symmetries") else []
     return ModelSpec(path, str(doc.get("title", path.stem)), kernel, params, units, init,
-                     datasets, inference)
+                     datasets, inference, order, symmetries)
+
+
+def _parse_order(value: Any, where: str) -> tuple:
+    """``order = ["J_a", "J_b"]`` (J_a <= J_b) or a list of such lists -> chains."""
+    if value is None:
+        return ()
+    ok = isinstance(value, list) and value and (
+        all(isinstance(v, str) for v in value)
+        or all(isinstance(c, list) and all(isinstance(v, str) for v in c) for c in value))
+    if not ok:
+        raise ModelFileError(
+            f"{where}: order = {value!r} must be a list of parameter names such as "
+            "[\"J_a\", \"J_b\"] (meaning J_a <= J_b), or a list of such lists.")
+    chains = [value] if isinstance(value[0], str) else value
+    for c in chains:
+        if len(c) < 2:
+            raise ModelFileError(f"{where}: order {c!r} needs at least two names.")
+    return tuple(tuple(c) for c in chains)

@@ -3,6 +3,8 @@
 from ._atomic import write_atomic as write_atomic
 from ._atomic import write_text_atomic as write_text_atomic
 from ._compare import compare as compare
+from ._optima import mode_summary as mode_summary
+from ._optima import optima_table as optima_table
 from ._plots import plot_dataset as plot_dataset
 from ._plots import plot_pair as plot_pair
 from ._plots import plot_prediction as plot_prediction

@@ -14,6 +14,9 @@ from ._cluster import ClusterError as ClusterError
 from ._ftlm import FTLM as FTLM
 from ._ftlm import FtlmCluster as FtlmCluster
 from ._model import Cluster as Cluster
+from ._symmetry import cluster_symmetries as cluster_symmetries
+from ._symmetry import coupling_renamings as coupling_renamings
+from ._symmetry import exchangeable_couplings as exchangeable_couplings
 from ._thermo import Spectrum as Spectrum
 from ._units import CONVENTIONS as CONVENTIONS
 from ._units import ENERGY_TO_K as ENERGY_TO_K

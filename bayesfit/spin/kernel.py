@@ -62,6 +62,7 @@ from ._data_checks import validator
 from ._directions import parse_direction
 from ._ftlm import FTLM, FtlmCluster
 from ._model import Cluster
+from ._symmetry import coupling_renamings
 from ._units import unit_factor
 
 _FTLM_KEYS = ("vectors", "steps", "seed", "exact_states", "exact_steps", "dense_dim")
@@ -205,6 +206,10 @@ class SpinClusterKernel:
     def parameter_names(self) -> tuple[list[str], list[str]]:
         """``(required, optional)`` parameter names of this cluster (kernel contract)."""
         return list(self.cluster.parameter_names), list(OPTIONAL_PARAMETERS)
+
+    def symmetries(self) -> list[dict[str, str]]:
+        """Renamings of couplings under exact symmetries of the cluster (``_symmetry``)."""
+        return coupling_renamings(self.cluster.spec)
 
     def predictions(self) -> dict[str, Prediction]:
         c, unit, grid = self.cluster, self.cluster.spec.energy_unit, self.prediction_t

@@ -78,7 +78,7 @@ def with_noise_fixed(problem, sigma: dict[str, float]) -> Problem:
     params.update({k: float(v) for k, v in sigma.items()})
     init = {k: v for k, v in problem.init.items() if k not in sigma}
     return Problem(params, problem.datasets, units=problem.units, init=init or None,
-                   name=problem.name)
+                   name=problem.name, order=problem.order, symmetries=problem.symmetries)
 
 
 def map_noise_levels(values: dict[str, float], names) -> dict[str, float]:
