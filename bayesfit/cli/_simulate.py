@@ -15,8 +15,6 @@ import shlex
 import sys
 from pathlib import Path
 
-import numpy as np
-
 from ..errors import BayesfitError, ModelFileError
 
 
@@ -59,7 +57,9 @@ def _parse_sets(items: list[str], spec) -> dict[str, float]:
     return {**fixed, **values}
 
 
-def _grid(d) -> np.ndarray:
+def _grid(d):
+    import numpy as np
+
     if d.file is not None and d.file.is_file():
         return d.read().column(d.x, what="x column")
     g = d.simulate.get("x")
@@ -95,6 +95,7 @@ def _check_outputs(paths: list[Path], force: bool, spec) -> None:
 
 def run(args) -> int:
     import jax.numpy as jnp
+    import numpy as np
 
     from ..io import load_model, write_table
 
