@@ -525,7 +525,9 @@ def _buckets(sectors):
 def _jackknife_sd(loo):
     """Jackknife sd from the leave-one-out estimates (axis 0)."""
     r = loo.shape[0]
-    return jnp.sqrt((r - 1) / r * jnp.sum((loo - loo.mean(0)) ** 2, axis=0))
+    var = (r - 1) / r * jnp.sum((loo - loo.mean(0)) ** 2, axis=0)
+    pos = var > 0  # exactly 0 where the sampled part underflows (low T): no NaN gradient
+    return jnp.where(pos, jnp.sqrt(jnp.where(pos, var, 1.0)), 0.0)
 
 
 @partial(jax.custom_jvp, nondiff_argnums=(0,))
