@@ -181,7 +181,9 @@ class FtlmCluster:
     # ------------------------------------------------------------------ construction
     def _dense(self, n_up, off, dim):
         """Dense per-class sector matrices (host, NumPy), shape (n_classes, dim, dim)."""
-        states = np.asarray(sector_states(self.tables, off, n_up, dim))
+        t, k = self.tables, np.arange(dim)
+        h = np.searchsorted(off, k, side="right") - 1  # NumPy twin of sector_states
+        states = (h << t.n_lo) | t.lo_sorted[t.pop_start[n_up - t.hi_pop[h]] + k - off[h]]
         n_cls = len(self.spec.bonds)
         mats = np.zeros((n_cls, dim, dim))
         pos = {int(s): k for k, s in enumerate(states)}

@@ -223,3 +223,23 @@ def test_refuses_clusters_over_the_memory_limit():
     ring = {"J": [(i, (i + 1) % 24) for i in range(24)]}
     with pytest.raises(BayesfitError, match="max_memory_gib"):
         FtlmCluster([0.5] * 24, ring, max_memory_gib=0.5)
+
+
+def test_sector_states_and_flips_by_brute_force():
+    """Lin's tables: the states of every S^z sector and the flipped-state indices."""
+    from bayesfit.spin._lanczos import build_tables, flip_indices, hi_offsets, sector_states
+
+    n, bonds = 7, [(0, 1), (2, 6), (3, 5)]
+    t = build_tables(n)
+    for n_up in range(n + 1):
+        ref = np.array([s for s in range(2**n) if bin(s).count("1") == n_up])
+        off, dim = hi_offsets(t, n, n_up)
+        states = np.asarray(sector_states(t, off, n_up, dim))
+        np.testing.assert_array_equal(states, ref)
+        idx, differ = flip_indices(jnp.asarray(states), jnp.asarray(off),
+                                   jnp.asarray(t.lo_rank), bonds, t.n_lo)
+        for b, (i, j) in enumerate(bonds):
+            flipped = ref ^ ((1 << i) | (1 << j))
+            d = ((ref >> i) ^ (ref >> j)) & 1 == 1
+            np.testing.assert_array_equal(np.asarray(differ[b]), d)
+            np.testing.assert_array_equal(ref[np.asarray(idx[b])[d]], flipped[d])
