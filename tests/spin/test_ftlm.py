@@ -231,7 +231,7 @@ def test_sector_states_and_flips_by_brute_force():
 
     n, bonds = 7, [(0, 1), (2, 6), (3, 5)]
     t = build_tables(n)
-    for n_up in range(n + 1):
+    for n_up in (2, 4):  # two sectors: each new shape costs eager-JAX compiles
         ref = np.array([s for s in range(2**n) if bin(s).count("1") == n_up])
         off, dim = hi_offsets(t, n, n_up)
         states = np.asarray(sector_states(t, off, n_up, dim))
