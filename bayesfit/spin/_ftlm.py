@@ -181,7 +181,9 @@ class FtlmCluster:
     # ------------------------------------------------------------------ construction
     def _dense(self, n_up, off, dim):
         """Dense per-class sector matrices (host, NumPy), shape (n_classes, dim, dim)."""
-        states = np.asarray(sector_states(self.tables, off, n_up, dim))
+        t, k = self.tables, np.arange(dim)
+        h = np.searchsorted(off, k, side="right") - 1  # NumPy twin of sector_states
+        states = (h << t.n_lo) | t.lo_sorted[t.pop_start[n_up - t.hi_pop[h]] + k - off[h]]
         n_cls = len(self.spec.bonds)
         mats = np.zeros((n_cls, dim, dim))
         pos = {int(s): k for k, s in enumerate(states)}
@@ -525,7 +527,9 @@ def _buckets(sectors):
 def _jackknife_sd(loo):
     """Jackknife sd from the leave-one-out estimates (axis 0)."""
     r = loo.shape[0]
-    return jnp.sqrt((r - 1) / r * jnp.sum((loo - loo.mean(0)) ** 2, axis=0))
+    var = (r - 1) / r * jnp.sum((loo - loo.mean(0)) ** 2, axis=0)
+    pos = var > 0  # exactly 0 where the sampled part underflows (low T): no NaN gradient
+    return jnp.where(pos, jnp.sqrt(jnp.where(pos, var, 1.0)), 0.0)
 
 
 @partial(jax.custom_jvp, nondiff_argnums=(0,))

@@ -25,9 +25,11 @@ T = np.array([1.0, 2.0, 5.0, 10.0, 20.0, 40.0, 80.0, 150.0, 300.0])
 B = np.array([1.0, 10.0, 40.0, 80.0])
 T_M = 8.0
 # Plain Lanczos loses orthogonality once Ritz values converge; forward mode then
-# differentiates the exact-arithmetic recursion along the rounded trajectory, which agrees
-# with finite differences to ~1e-4 (1e-10 before convergence, checked with 10 steps).
-RTOL_GRAD = 1e-3
+# differentiates the exact-arithmetic recursion along the rounded trajectory. That agrees
+# with finite differences to ~1e-4 for chi (1e-10 before convergence, checked with 10
+# steps) and ~3e-3 for a likelihood whose noise holds the jackknife sd (a difference of
+# leave-one-out estimates, which amplifies it).
+RTOL_GRAD = 1e-2
 # constants written out here (CODATA 2018), independent of bayesfit.spin._units
 MU_B_K = 0.67171381563  # K/T
 CURIE = 0.37514810  # emu K/mol
@@ -143,12 +145,16 @@ def test_low_temperatures_exact():
 
 
 def test_gradient_matches_finite_differences():
-    """The exact derivative of the seeded estimate (not a stochastic estimate of it)."""
+    """The exact derivative of the seeded estimate (not a stochastic estimate of it), for
+    a likelihood whose noise includes the jackknife sd (its gradient included)."""
     c = cluster()
+    y = reference()[0]
+    sigma = 0.01 * y
 
     def f(j1, j2):
-        chi = c.susceptibility({"J1": j1, "J2": j2, "g": PARAMS["g"]}, T)
-        return jnp.sum(jnp.log(chi[2:]))
+        chi, sd = c.susceptibility({"J1": j1, "J2": j2, "g": PARAMS["g"]}, T, sd=True)
+        var = sigma**2 + sd**2
+        return jnp.sum(-0.5 * (y - chi) ** 2 / var - 0.5 * jnp.log(var))
 
     grad = jax.grad(f, argnums=(0, 1))(60.0, 25.0)
     h = 1e-3
@@ -156,6 +162,7 @@ def test_gradient_matches_finite_differences():
         (f(60.0 + h, 25.0) - f(60.0 - h, 25.0)) / (2 * h),
         (f(60.0, 25.0 + h) - f(60.0, 25.0 - h)) / (2 * h),
     ]
+    assert np.all(np.isfinite(np.array(grad)))
     np.testing.assert_allclose(np.array(grad), np.array(fd), rtol=RTOL_GRAD)
 
 
@@ -216,3 +223,23 @@ def test_refuses_clusters_over_the_memory_limit():
     ring = {"J": [(i, (i + 1) % 24) for i in range(24)]}
     with pytest.raises(BayesfitError, match="max_memory_gib"):
         FtlmCluster([0.5] * 24, ring, max_memory_gib=0.5)
+
+
+def test_sector_states_and_flips_by_brute_force():
+    """Lin's tables: the states of every S^z sector and the flipped-state indices."""
+    from bayesfit.spin._lanczos import build_tables, flip_indices, hi_offsets, sector_states
+
+    n, bonds = 7, [(0, 1), (2, 6), (3, 5)]
+    t = build_tables(n)
+    for n_up in (2, 4):  # two sectors: each new shape costs eager-JAX compiles
+        ref = np.array([s for s in range(2**n) if bin(s).count("1") == n_up])
+        off, dim = hi_offsets(t, n, n_up)
+        states = np.asarray(sector_states(t, off, n_up, dim))
+        np.testing.assert_array_equal(states, ref)
+        idx, differ = flip_indices(jnp.asarray(states), jnp.asarray(off),
+                                   jnp.asarray(t.lo_rank), bonds, t.n_lo)
+        for b, (i, j) in enumerate(bonds):
+            flipped = ref ^ ((1 << i) | (1 << j))
+            d = ((ref >> i) ^ (ref >> j)) & 1 == 1
+            np.testing.assert_array_equal(np.asarray(differ[b]), d)
+            np.testing.assert_array_equal(ref[np.asarray(idx[b])[d]], flipped[d])
