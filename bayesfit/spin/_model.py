@@ -224,10 +224,10 @@ class Cluster:
 
     def _thermo_args(self, T, field):
         t = positive(T, "temperature T (K)", self._where)
-        if field is not None and self.path != "multiplet" and jnp.ndim(field) != 0:
+        if field is not None and self.path != "multiplet" and np.ndim(field) != 0:
             raise ClusterError(
                 f"{self._where}heat capacity and entropy in a field take one field value "
-                f"(scalar, T) per call on the {self.path!r} path; got shape {jnp.shape(field)}."
+                f"(scalar, T) per call on the {self.path!r} path; got shape {np.shape(field)}."
             )
         return t, None if field is None else jnp.asarray(field, float)
 
