@@ -424,8 +424,19 @@ def floor_table(names, blas_threads):
         "elsewhere (thermal averages need vectors); value+grad: eigh floor"
     )
     head = (
-        "case", "route", "dim", "diagonalisations", "build", "compile", "value", "x floor",
-        "value+grad", "x floor", "grad/value", "peak RSS", "guard",
+        "case",
+        "route",
+        "dim",
+        "diagonalisations",
+        "build",
+        "compile",
+        "value",
+        "x floor",
+        "value+grad",
+        "x floor",
+        "grad/value",
+        "peak RSS",
+        "guard",
     )
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))

@@ -34,6 +34,7 @@ import numpy as np
 from ._blocks import zero_field_chi
 from ._hilbert import ProductBasis
 from ._lapack import eigvalsh
+from ._matrices import weighted_sum
 from ._thermal import thermal_average
 from ._units import MU_B_OVER_K
 
@@ -93,17 +94,17 @@ class FullSpaceModel(eqx.Module):
 
     def hamiltonian(self, co: Coefficients, flip: float = 1.0):
         """Zero-field H (K) with E multiplied by ``flip`` (+1, or -1 for the y-z plane)."""
-        h = jnp.einsum("c,cij->ij", co.jk, self.bond)
+        h = weighted_sum(co.jk, self.bond)
         diag = jnp.einsum("k,kd->d", co.dk, self.axial) + jnp.einsum("k,kd->d", co.jz, self.zz)
         h = h + jnp.diag(diag)
         if self.rhombic.shape[0]:
-            h = h + flip * jnp.einsum("k,kij->ij", co.ek, self.rhombic)
+            h = h + flip * weighted_sum(co.ek, self.rhombic)
         return h
 
     def zeeman(self, co: Coefficients, u, s):
         """``dH / d(mu_B B)`` (per kelvin/tesla / MU_B_OVER_K) for the field at (u, s)."""
-        return u * jnp.diag(jnp.einsum("k,kd->d", co.g_par, self.mz)) + s * jnp.einsum(
-            "k,kij->ij", co.g_perp, self.mx
+        return u * jnp.diag(weighted_sum(co.g_par, self.mz)) + s * weighted_sum(
+            co.g_perp, self.mx
         )
 
     def levels(self, co: Coefficients):

@@ -18,6 +18,7 @@ import numpy as np
 
 from ._hilbert import ProductBasis, restrict
 from ._lapack import eigvalsh
+from ._matrices import weighted_sum
 from ._thermal import thermal_average
 from ._units import MU_B_OVER_K
 
@@ -61,10 +62,7 @@ class BlockModel(eqx.Module):
 
     def hamiltonians(self, jk):
         """Zero-field block matrices for couplings ``jk`` (kelvin)."""
-        return [
-            jnp.einsum("c,cij->ij", jk, bond) if bond.shape[0] else jnp.zeros(bond.shape[1:])
-            for bond in self.bond
-        ]
+        return [weighted_sum(jk, bond) for bond in self.bond]
 
     def field_levels(self, jk, gs, b):
         """All eigenvalues (K) at field ``b`` (T, scalar) along z, shape (1, dim)."""

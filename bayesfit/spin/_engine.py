@@ -66,9 +66,7 @@ def _trivial_grid(b, t) -> FieldGrid:
     """One field per point (traced input), or one field for all points when ``b`` is scalar."""
     if jnp.ndim(b) == 0:
         n = t.size
-        return FieldGrid(
-            jnp.reshape(b, (1,)), t.reshape(1, n), jnp.zeros(n, int), jnp.arange(n)
-        )
+        return FieldGrid(jnp.reshape(b, (1,)), t.reshape(1, n), jnp.zeros(n, int), jnp.arange(n))
     n = b.size
     return FieldGrid(b.ravel(), t.ravel()[:, None], jnp.arange(n), jnp.zeros(n, int))
 

@@ -20,6 +20,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ._lapack import eigvalsh
+from ._matrices import weighted_sum
 from ._multiplets import Sectors
 from ._units import MU_B_OVER_K
 
@@ -67,8 +68,7 @@ class IsotropicModel(eqx.Module):
         """Eigenvalues (kelvin) of every sector for couplings ``jk`` (kelvin, with c)."""
         out = []
         for m in self.mats:
-            h = jnp.einsum("c,cij->ij", jk, m) if m.shape[0] else jnp.zeros(m.shape[1:])
-            out.append(eigvalsh(h))
+            out.append(eigvalsh(weighted_sum(jk, m)))
         return out
 
     def levels(self, jk):

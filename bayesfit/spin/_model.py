@@ -167,9 +167,7 @@ class Cluster:
         )
 
     # ------------------------------------------------------------------ observables
-    def susceptibility(
-        self, params, T, *, field=None, direction=None, units: str = "emu/mol"
-    ):
+    def susceptibility(self, params, T, *, field=None, direction=None, units: str = "emu/mol"):
         """Molar susceptibility at temperatures ``T`` (K), per mole of formula units.
 
         ``field=None`` (or 0): the zero-field limit dM/dH; ``field`` (T, > 0): M/H at that
@@ -205,9 +203,7 @@ class Cluster:
         d = self._direction(direction)
         return factor * self._call("magnetization", params, b, t, grid, direction=d)
 
-    def heat_capacity(
-        self, params, T, *, field=None, direction=None, units: str = "J/(mol K)"
-    ):
+    def heat_capacity(self, params, T, *, field=None, direction=None, units: str = "J/(mol K)"):
         """Magnetic heat capacity per mole of formula units at ``T`` (K).
 
         ``field`` (T): C(T, B) in a field; on the blocks and powder paths one field value
@@ -228,10 +224,10 @@ class Cluster:
 
     def _thermo_args(self, T, field):
         t = positive(T, "temperature T (K)", self._where)
-        if field is not None and self.path != "multiplet" and jnp.ndim(field) != 0:
+        if field is not None and self.path != "multiplet" and np.ndim(field) != 0:
             raise ClusterError(
                 f"{self._where}heat capacity and entropy in a field take one field value "
-                f"(scalar, T) per call on the {self.path!r} path; got shape {jnp.shape(field)}."
+                f"(scalar, T) per call on the {self.path!r} path; got shape {np.shape(field)}."
             )
         return t, None if field is None else jnp.asarray(field, float)
 
@@ -276,6 +272,9 @@ def _method(name: str):
     """``f(engine, *args)`` calling ``engine.<name>``: the engine (matrices) is an argument."""
 
     def call(engine, *args, **kwargs):
+        # inside a caller's jit the engine's arrays are constants of the outer program: the
+        # barrier keeps XLA from constant-folding (copying) them at compile time
+        engine = jax.lax.optimization_barrier(engine)
         return getattr(engine, name)(*args, **kwargs)
 
     call.__name__ = name

@@ -48,10 +48,10 @@ class Reference:
         ops = operators(SPINS)
         dim = ops[0][0].shape[0]
         h = np.zeros((dim, dim), complex)
-        for (i, j) in BONDS["Ja"]:  # XXZ class
+        for i, j in BONDS["Ja"]:  # XXZ class
             xy = ops[i][0] @ ops[j][0] + ops[i][1] @ ops[j][1]
             h += c * to_k * (p["Ja"] * xy + p["Ja_z"] * ops[i][2] @ ops[j][2])
-        for (i, j) in BONDS["Jb"]:
+        for i, j in BONDS["Jb"]:
             h += c * to_k * p["Jb"] * sum(ops[i][a] @ ops[j][a] for a in range(3))
         for i in (0, 2):
             s = SPINS[i]
@@ -118,8 +118,16 @@ def make(convention, unit="K", points=8, rhombic=True, **kw):
     )
 
 
-P = {"Ja": 6.0, "Ja_z": 9.0, "Jb": -3.0, "D": 4.0, "E": 1.1, "gM_par": 2.25, "gM_perp": 2.1,
-     "gR": 2.0}
+P = {
+    "Ja": 6.0,
+    "Ja_z": 9.0,
+    "Jb": -3.0,
+    "D": 4.0,
+    "E": 1.1,
+    "gM_par": 2.25,
+    "gM_perp": 2.1,
+    "gR": 2.0,
+}
 T = np.array([1.5, 6.0, 40.0])
 B = np.array([0.5, 5.0, 30.0])
 
@@ -241,8 +249,13 @@ def test_example_model_file_two_axes():
     assert 0.6 < chi2["truth"] / n < 1.5
     assert chi2["swapped"] / n > 20
     kernel = build(
-        {"spins": [1, 1], "bonds": {"J": [[0, 1]]}, "convention": "+J", "energy_unit": "K",
-         "rhombic": {"E": [0, 1]}},
+        {
+            "spins": [1, 1],
+            "bonds": {"J": [[0, 1]]},
+            "convention": "+J",
+            "energy_unit": "K",
+            "rhombic": {"E": [0, 1]},
+        },
         where="m.toml",
     )
     with pytest.raises(ModelFileError, match="m.toml: .*azimuth"):
