@@ -40,6 +40,9 @@ def test_published_values_recovered(model):
                     predictive=False)
     table = result.summary(kind="stats")
     for name, value in truth.items():
+        print(f"GALLERY {model.stem} {name}: published {value:g}, posterior "
+              f"{table.loc[name, 'mean']:.4g} +- {table.loc[name, 'sd']:.2g} "
+              f"[{table.loc[name, 'eti95_lb']:.4g}, {table.loc[name, 'eti95_ub']:.4g}]")
         lo, hi = table.loc[name, "eti95_lb"], table.loc[name, "eti95_ub"]
         assert lo <= value <= hi, (name, value, lo, hi)
         assert hi - lo < 0.5 * max(abs(value), 0.1), (name, lo, hi)  # and determined

@@ -27,7 +27,9 @@ def _fit(name):
 
 def _interval(r, name, prob=0.95):
     d = r.draws(name)
-    return np.quantile(d, [(1 - prob) / 2, (1 + prob) / 2])
+    q = np.quantile(d, [(1 - prob) / 2, (1 + prob) / 2])
+    print(f"REAL {name}: {d.mean():.4g} +- {d.std():.2g} [{q[0]:.4g}, {q[1]:.4g}]")
+    return q
 
 
 def test_3dnit2_dimer_with_weiss_temperature():
@@ -37,6 +39,7 @@ def test_3dnit2_dimer_with_weiss_temperature():
     assert j_lo <= -47.5 <= j_hi  # the published fit lies inside the 95 % interval
     assert t_lo <= -25.0 <= t_hi
     assert j_hi - j_lo < 8.0 and t_hi - t_lo < 15.0  # and the data determine both
+    _interval(r, "g")
     assert 1.95 < r.draws("g").mean() < 2.05
     summ = r.summary()
     assert float(summ.loc["J", "r_hat"]) < 1.05
@@ -46,5 +49,7 @@ def test_3dnit2_dimer_with_weiss_temperature():
 def test_dnit2_dimer():
     r = _fit("dnit2")
     j = r.draws("J")
+    _interval(r, "J")
+    _interval(r, "g")
     assert j.mean() == pytest.approx(-230.0, abs=5.0)  # published fit -230 K
     assert abs(r.draws("g").mean() - 2.007) < 0.05
