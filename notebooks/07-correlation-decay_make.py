@@ -156,7 +156,7 @@ rows = []
 for f in files:
     t = pd.read_csv(f, comment="#")
     t["model"] = [sq.DECAY_MODELS[int(i)] for i in t["model_index"]]
-    corpus, dist_ = f.stem.split("_", 1)[1].rsplit("_", 1)
+    corpus, dist_ = f.stem.split("__")[0].split("_", 1)[1].rsplit("_", 1)
     t["corpus"], t["distance"] = corpus, dist_
     rows.append(t)
 if rows:
@@ -165,6 +165,8 @@ if rows:
             "log_bf_vs_best"] + [c for c in ("alpha", "alpha_lo", "alpha_hi", "xi", "xi_lo",
                                              "xi_hi") if c in table]
     print(table[cols].round(2).to_string(index=False))
+    table["log_bf_vs_best"] = table["log_evidence"] - table.groupby(
+        ["corpus", "distance"])["log_evidence"].transform("max")
     for (corpus, dist_), sub in table.groupby(["corpus", "distance"]):
         assert abs(sub["log_bf_vs_best"].max()) < 1e-9
         b = sub.loc[sub["log_evidence"].idxmax()]
