@@ -161,12 +161,12 @@ for f in files:
     rows.append(t)
 if rows:
     table = pd.concat(rows, ignore_index=True)
+    table["log_bf_vs_best"] = table["log_evidence"] - table.groupby(
+        ["corpus", "distance"])["log_evidence"].transform("max")
     cols = ["corpus", "distance", "model", "n_lags", "log_evidence", "log_evidence_err",
             "log_bf_vs_best"] + [c for c in ("alpha", "alpha_lo", "alpha_hi", "xi", "xi_lo",
                                              "xi_hi") if c in table]
     print(table[cols].round(2).to_string(index=False))
-    table["log_bf_vs_best"] = table["log_evidence"] - table.groupby(
-        ["corpus", "distance"])["log_evidence"].transform("max")
     for (corpus, dist_), sub in table.groupby(["corpus", "distance"]):
         assert abs(sub["log_bf_vs_best"].max()) < 1e-9
         b = sub.loc[sub["log_evidence"].idxmax()]
