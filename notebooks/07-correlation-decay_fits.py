@@ -1,8 +1,9 @@
 """REMC model comparison of MI decay on the reduced UD treebanks (data/ud/), one corpus and
-distance per run; writes data/ud/decay_<corpus>_<distance>.csv (one row per model, nats),
+distance per run; writes data/ud/decay_<corpus>_<distance>__<models>.csv (one row per
+model, nats),
 which notebooks/07-correlation-decay.ipynb shows. Several minutes per model.
 
-Run: .venv/bin/python notebooks/07-correlation-decay_fits.py en_ewt sequential
+Run: .venv/bin/python notebooks/07-correlation-decay_fits.py en_ewt sequential [MODEL ...]
 """
 
 import sys
@@ -14,6 +15,7 @@ import pandas as pd
 
 import bayesfit
 from bayesfit import sequences as sq
+from bayesfit.io import write_table
 
 ROOT = Path(__file__).resolve().parents[1]
 SETTINGS = {"sequential": dict(max_lag=40, scale="log"),
@@ -32,7 +34,7 @@ def main(corpus: str, distance: str, models=("power", "exponential", "power_cuto
                                              "stretched", "power_exp")):
     cv = curve(corpus, distance)
     scale = SETTINGS[distance]["scale"]
-    out = ROOT / "data" / "ud" / f"decay_{corpus}_{distance}.csv"
+    out = ROOT / "data" / "ud" / f"decay_{corpus}_{distance}__{'-'.join(models)}.csv"
     rows = []
     for i, m in enumerate(models):
         t0 = time.process_time()
@@ -51,14 +53,14 @@ def main(corpus: str, distance: str, models=("power", "exponential", "power_cuto
         rows.append(row)
         df = pd.DataFrame(rows)
         df["log_bf_vs_best"] = df["log_evidence"] - df["log_evidence"].max()
-        bayesfit.io.write_table(out, {c: df[c].to_numpy(dtype=float) for c in df.columns
+        print(df.to_string(), flush=True)
+        write_table(out, {c: df[c].to_numpy(dtype=float) for c in df.columns
                                       if c not in ("model", "scale")} | {
             "model_index": np.array([sq.DECAY_MODELS.index(x) for x in df["model"]], float)},
             [f"REMC({METHOD}) {RUN}; {corpus} {distance}, scale {scale}; model_index into "
              f"{list(sq.DECAY_MODELS)}; nats",
              "derived from UD treebanks (CC BY-SA 4.0), see README.md"])
-        print(df.to_string(), flush=True)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(sys.argv[1], sys.argv[2], *([tuple(sys.argv[3:])] if sys.argv[3:] else []))

@@ -150,25 +150,35 @@ Structural distance: only two or three tree distances have an MI above the noise
 a log fit, so the models are fitted to MI itself (linear scale) on r_str = 1..8. `log_bf` is
 against the best model of the same corpus and distance (nats; > 2.3 is "strong" in Jeffreys'
 scale, > 4.6 "decisive")."""),
-    new_code_cell("""rows = []
-for f in sorted(DATA.glob("decay_*.csv")):
+    new_code_cell("""files = sorted(DATA.glob("decay_*.csv"))
+print(len(files), "comparison files:", [f.name for f in files])
+rows = []
+for f in files:
     t = pd.read_csv(f, comment="#")
     t["model"] = [sq.DECAY_MODELS[int(i)] for i in t["model_index"]]
-    corpus, dist_ = f.stem.split("_", 1)[1].rsplit("_", 1)
+    corpus, dist_ = f.stem.split("__")[0].split("_", 1)[1].rsplit("_", 1)
     t["corpus"], t["distance"] = corpus, dist_
     rows.append(t)
-table = pd.concat(rows, ignore_index=True)
-cols = ["corpus", "distance", "model", "n_lags", "log_evidence", "log_evidence_err",
-        "log_bf_vs_best"] + [c for c in ("alpha", "alpha_lo", "alpha_hi", "xi", "xi_lo", "xi_hi")
-                             if c in table]
-print(table[cols].round(2).to_string(index=False))
-best = table.loc[table.groupby(["corpus", "distance"])["log_evidence"].idxmax()]
-for _, b in best.iterrows():
-    sub = table[(table.corpus == b.corpus) & (table.distance == b.distance)]
-    runner = sub.drop(b.name)["log_evidence"].max()
-    print(f"{b.corpus:7s} {b.distance:10s}: preferred {b.model:12s} ln BF vs next "
-          f"{b.log_evidence - runner:.1f} nats")
-    assert abs(sub["log_bf_vs_best"].max()) < 1e-9"""),
+if rows:
+    table = pd.concat(rows, ignore_index=True)
+    table["log_bf_vs_best"] = table["log_evidence"] - table.groupby(
+        ["corpus", "distance"])["log_evidence"].transform("max")
+    cols = ["corpus", "distance", "model", "n_lags", "log_evidence", "log_evidence_err",
+            "log_bf_vs_best"] + [c for c in ("alpha", "alpha_lo", "alpha_hi", "xi", "xi_lo",
+                                             "xi_hi") if c in table]
+    print(table[cols].round(2).to_string(index=False))
+    for (corpus, dist_), sub in table.groupby(["corpus", "distance"]):
+        assert abs(sub["log_bf_vs_best"].max()) < 1e-9
+        b = sub.loc[sub["log_evidence"].idxmax()]
+        if len(sub) < 2:
+            print(f"{corpus:7s} {dist_:10s}: only {b.model} fitted so far; no comparison")
+            continue
+        runner = sub.drop(b.name)["log_evidence"].max()
+        print(f"{corpus:7s} {dist_:10s}: preferred {b.model:12s} ln BF vs next "
+              f"{b.log_evidence - runner:.1f} nats ({len(sub)} models)")
+else:
+    print("No comparison files yet: run notebooks/07-correlation-decay_fits.py "
+          "CORPUS DISTANCE (see its docstring).")"""),
     new_markdown_cell("""## 3. What this says about the hierarchy argument
 
 See the printed table: the preferred model per corpus and distance, with its Bayes factor.

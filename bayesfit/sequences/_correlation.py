@@ -21,7 +21,7 @@ def connected_correlation(data, max_lag: int, *, channel=None) -> np.ndarray:
     ``channel=None`` returns the full ``(R, K, K)`` array; ``(a, b)``, ``"max"`` or
     ``"frobenius"`` a curve of length R (see :class:`Correlation`).
     """
-    main, _, _ = _counts(data, max_lag, "sequential", None, False, 0)
+    main, _, _ = _counts(data, max_lag, "sequential", None, False, 0, False)
     tot = main.counts.sum(axis=0)
     if channel is None:
         from ._entropy import connected_from_counts

@@ -112,7 +112,7 @@ def pair_iid_replicates(counts: np.ndarray, statistic, replicates: int = 200,
     return out
 
 
-def _counts(data, max_lag, distance, max_units, progress, seed):
+def _counts(data, max_lag, distance, max_units, progress, seed, shuffle=True):
     corpus = as_corpus(data)
     if distance == "sequential":
         check_lags(corpus, max_lag)
@@ -125,7 +125,8 @@ def _counts(data, max_lag, distance, max_units, progress, seed):
                     b.update(1)
                 b.close()
         main = sequential_counts(corpus, max_lag, max_units=max_units, progress=pb)
-        shuf = sequential_counts(shuffle_within(corpus, seed), max_lag, max_units=max_units)
+        shuf = sequential_counts(shuffle_within(corpus, seed), max_lag,
+                                 max_units=max_units) if shuffle else None
         return main, shuf, None
     if distance == "structural":
         if not corpus.trees:
@@ -136,10 +137,10 @@ def _counts(data, max_lag, distance, max_units, progress, seed):
         K = len(corpus.alphabet)
         main = structural_counts(corpus.trees, int(max_lag), K, max_units=max_units)
         shuf = structural_counts(shuffle_tree_labels(corpus.trees, seed), int(max_lag), K,
-                                 max_units=max_units)
+                                 max_units=max_units).counts if shuffle else None
         if main.counts.counts.sum() == 0:
             raise BayesfitError(f"{corpus.where}: no node pairs within distance {max_lag}.")
-        return main.counts, shuf.counts, main
+        return main.counts, shuf, main
     raise BayesfitError(f"distance = {distance!r}; use 'sequential' or 'structural'.")
 
 
@@ -173,7 +174,7 @@ def bootstrap_curve(data, max_lag: int, *, statistic=None, distance: str = "sequ
     if isinstance(replicates, bool) or not isinstance(replicates, int) or replicates < 2:
         raise BayesfitError(f"replicates = {replicates!r} must be an integer >= 2.")
     statistic = statistic or MutualInformation()
-    main, shuf, _ = _counts(data, max_lag, distance, max_units, progress, seed)
+    main, shuf, _ = _counts(data, max_lag, distance, max_units, progress, seed, baseline)
     return _curve(main, shuf, statistic, replicates, baseline, seed)
 
 
@@ -184,12 +185,12 @@ def mutual_information(data, max_lag: int, *, estimator: str = "grassberger",
     all sequences (or trees); with ``baseline=True`` minus the within-sequence shuffled
     MI. No bootstrap: see :func:`bootstrap_curve` for the covariance."""
     st = MutualInformation(estimator)
-    main, shuf, _ = _counts(data, max_lag, distance, None, False, seed)
+    main, shuf, _ = _counts(data, max_lag, distance, None, False, seed, baseline)
     v = st(main.counts.sum(axis=0))
     return v - st(shuf.counts.sum(axis=0)) if baseline else v
 
 
 def pair_counts(data, max_lag: int, *, distance: str = "sequential") -> np.ndarray:
     """Pooled pair table ``n[r - 1, a, b]`` at distances ``1..max_lag``."""
-    main, _, _ = _counts(data, max_lag, distance, None, False, 0)
+    main, _, _ = _counts(data, max_lag, distance, None, False, 0, False)
     return main.counts.sum(axis=0)
