@@ -107,6 +107,11 @@ def default_priors(name: str, r, y, scale: str = "log") -> dict[str, dist.Distri
     return {k: table[k] for k in PARAMETERS[name]}
 
 
+#: dataset keys of the ``decay`` kernel (it has no [kernel] settings)
+OPTIONS = ("decay", "scale", "x_units", "y_units")
+SETTINGS: tuple[str, ...] = ()
+
+
 class DecayKernel:
     """The ``decay`` kernel: every dataset names its model with ``decay = "..."``."""
 

@@ -26,6 +26,7 @@ KERNELS = {
     "linear_vae_ode": ("bayesfit.theory._kernel_ode", "SETTINGS", "OPTIONS"),
     "linear_vae_replica": ("bayesfit.theory._kernel_replica", "SETTINGS", "OPTIONS"),
     "matrix_game": ("bayesfit.theory._kernel_game", "SETTINGS", "OPTIONS"),
+    "decay": ("bayesfit.sequences._decay", "SETTINGS", "OPTIONS"),
 }
 
 
