@@ -11,8 +11,7 @@ import jax as _jax  # noqa: E402
 
 _jax.config.update("jax_enable_x64", True)
 
-__version__ = "0.1.0"
-
+from ._version import __version__ as __version__  # noqa: E402
 from .core import Dataset as Dataset  # noqa: E402
 from .core import Problem as Problem  # noqa: E402
 from .errors import BayesfitError as BayesfitError  # noqa: E402

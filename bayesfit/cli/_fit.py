@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from pathlib import Path
 
@@ -10,6 +9,8 @@ from ..errors import BayesfitError
 from ..inference import fit, make_method
 from ..io import load_model
 from ._report import write_report
+
+CHECKPOINT = "checkpoint.npz"
 
 
 def add_parser(sub) -> None:
@@ -40,15 +41,11 @@ def _method(spec, args, out: Path):
     name = args.method or inf.method
     options = dict(inf.options) if name == inf.method else {}
     method = make_method(name, options, where=f"{spec.path} [inference.options]")
-    is_dc = dataclasses.is_dataclass(method)
-    fields = {f.name for f in dataclasses.fields(method)} if is_dc else set()
-    if "checkpoint" in fields:
-        method = dataclasses.replace(method, checkpoint=str(out / "checkpoint.npz"),
-                                     resume=bool(args.resume))
-    elif args.resume:
+    checkpointing = method.with_checkpoint(out / CHECKPOINT, resume=bool(args.resume))
+    if checkpointing is None and args.resume:
         raise BayesfitError(f"method {name!r} does not checkpoint, so --resume has nothing to "
                             "continue; rerun without --resume (or use method 'remc').")
-    return method
+    return checkpointing or method
 
 
 def run(args) -> int:
@@ -71,13 +68,13 @@ def run(args) -> int:
         warmup=inf.warmup if args.warmup is None else args.warmup,
         seed=inf.seed if args.seed is None else args.seed,
         progress=args.progress, log_likelihood=True,
+        predictions=getattr(spec.kernel, "predictions", dict)(),
     )
     elapsed = time.perf_counter() - t0
     result.tree.attrs["model_file"] = str(spec.path)
     result.tree.attrs["wall_time_s"] = round(elapsed, 2)
-    files = write_report(result, spec, out, plots=not args.no_plots)
-    if getattr(method, "checkpoint", None):  # the run is complete: nothing left to resume
-        Path(method.checkpoint).unlink(missing_ok=True)
+    files = write_report(result, out, plots=not args.no_plots)
+    (out / CHECKPOINT).unlink(missing_ok=True)  # the run is complete: nothing to resume
     print(f"\nFinished in {elapsed:.1f} s. Results in {out}/:")
     for f, what in files:
         print(f"  {f.name:<28} {what}")

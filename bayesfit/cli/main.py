@@ -7,7 +7,7 @@ import importlib
 import os
 import sys
 
-from .. import __version__
+from .._version import __version__
 from ..errors import BayesfitError
 
 # subcommand -> module with add_parser(subparsers) and run(args) -> int

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import dataclasses
+from collections.abc import Mapping
 from typing import Any
 
 import jax
 
 from ..errors import BayesfitError
+from ..results._predict import predict
 from ..results._result import Result
 from ..results._tree import build_tree
+from ._method import Method
 from ._registry import make_method
 
 
@@ -24,6 +26,7 @@ def fit(
     progress: bool | None = None,
     log_likelihood: bool = False,
     predictive: bool = True,
+    predictions: Mapping[str, Any] | None = None,
 ) -> Result:
     """Sample (or optimise) the posterior of ``problem``.
 
@@ -43,9 +46,18 @@ def fit(
         Also store pointwise log likelihoods (needed for PSIS-LOO).
     predictive:
         Store posterior predictive draws of every dataset.
+    predictions:
+        ``{name: bayesfit.kernels.Prediction}`` (a kernel's ``predictions()``): derived
+        quantities evaluated on the posterior draws and stored as the result group
+        ``predictions`` (:meth:`Result.predictions_table`, :func:`plot_prediction`).
     """
     if isinstance(method, str):
         method = make_method(method)
+    if not isinstance(method, Method):
+        raise BayesfitError(
+            f"method must be a bayesfit method (bayesfit.NUTS(), bayesfit.MAP(), ...) or its "
+            f"name, got {type(method).__name__}; a method of your own subclasses "
+            "bayesfit.inference.Method.")
     for name, v in (("chains", chains), ("draws", draws)):
         if int(v) < 1:
             raise BayesfitError(f"{name} must be >= 1, got {v}.")
@@ -57,11 +69,14 @@ def fit(
     target = out.problem if out.problem is not None else problem
     config = {
         "method": method.name,
-        "options": dataclasses.asdict(method) if dataclasses.is_dataclass(method) else {},
+        "options": method.options(),
         "chains": chains, "draws": draws, "warmup": warmup, "seed": seed,
         "parameters": {k: repr(v) for k, v in target.free.items()},
         "datasets": [d.name for d in target.datasets],
     }
     tree = build_tree(target, out, key=key_pp, method=method.name, config=config,
                       log_likelihood=log_likelihood, predictive=predictive)
-    return Result(tree, target)
+    result = Result(tree, target)
+    if predictions:
+        tree["predictions"] = predict(result, target, predictions).to_dataset()
+    return result

@@ -26,3 +26,13 @@ class Draws(NamedTuple):
     groups: dict[str, Any]
     attrs: dict[str, Any]
     problem: Any = None
+
+
+def z_names(problem) -> tuple[str, ...]:
+    """A name for every coordinate of the unconstrained vector ``z`` of ``problem``:
+    the parameter name, with ``[i]`` (flat index) for array parameters."""
+    out = []
+    for k in problem.free:
+        n = problem.sizes[k]
+        out += [k] if problem.shapes[k] == () else [f"{k}[{i}]" for i in range(n)]
+    return tuple(out)

@@ -12,7 +12,8 @@ import jax.numpy as jnp
 import numpy as np
 import xarray as xr
 
-from .. import __version__
+from .._version import __version__
+from ._groups import as_dataset
 
 _BATCH = 256
 
@@ -104,7 +105,7 @@ def build_tree(problem, draws, *, key, method: str, config: Mapping[str, Any],
              for k, v in ll.items()},
             coords={"chain": np.arange(chains), "draw": np.arange(ndraw)},
         )
-    groups.update(draws.groups)
+    groups.update({k: as_dataset(g) for k, g in draws.groups.items()})
     tree = xr.DataTree.from_dict(groups)
     tree.attrs.update({
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),

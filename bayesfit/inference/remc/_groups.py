@@ -1,57 +1,31 @@
-"""Result groups written by REMC: ``ladder``, ``evidence`` and ``noise`` (xarray)."""
+"""Result groups written by REMC: ``ladder`` and ``evidence`` (typed schemas of
+:mod:`bayesfit.results._groups`)."""
 
 from __future__ import annotations
 
 import numpy as np
-import xarray as xr
 
+from ...results._groups import Evidence, Ladder
 from ._driver import LadderRun
 from ._evidence import Estimate, moments
 
 
-def ladder_group(run: LadderRun, *, move: str, rhat_max: float) -> xr.Dataset:
+def ladder_group(run: LadderRun, *, move: str, rhat_max: float) -> Ladder:
     """Ladder, swap/move acceptance, step sizes, round trips and the mean/variance of the
     integrand ``u`` (the TI curve) of every independent run (``chain``)."""
     m, v = moments(run.u)
-    dims_t, dims_p = ["chain", "temperature"], ["chain", "pair"]
-    barrier = np.sum(1.0 - run.swap, axis=1)
-    return xr.Dataset(
-        {
-            "beta": xr.DataArray(run.betas, dims=dims_t),
-            "mean_log_likelihood": xr.DataArray(m, dims=dims_t, attrs={"units": "nats"}),
-            "var_log_likelihood": xr.DataArray(v, dims=dims_t, attrs={"units": "nats^2"}),
-            "swap_acceptance": xr.DataArray(run.swap, dims=dims_p),
-            "move_acceptance": xr.DataArray(run.move_acc, dims=dims_t),
-            "step_size": xr.DataArray(run.step_size, dims=dims_t),
-            "round_trips": xr.DataArray(run.round_trips, dims=["chain"]),
-            "barrier": xr.DataArray(barrier, dims=["chain"]),
-        },
-        coords={"chain": np.arange(run.betas.shape[0])},
-        attrs={
-            "scheme": "DEO (Syed et al. 2021)", "move": move, "replicas": run.betas.shape[1],
-            "rhat_max": float(rhat_max),
-            "note": "chain = independent run; pair k = replicas (k, k+1); "
-                    "mean/var_log_likelihood are of the TI integrand u",
-        },
-    )
+    return Ladder(beta=np.asarray(run.betas), mean_log_likelihood=np.asarray(m),
+                  var_log_likelihood=np.asarray(v), move_acceptance=np.asarray(run.move_acc),
+                  step_size=np.asarray(run.step_size), swap_acceptance=np.asarray(run.swap),
+                  round_trips=np.asarray(run.round_trips),
+                  barrier=np.sum(1.0 - np.asarray(run.swap), axis=1), move=str(move),
+                  rhat_max=float(rhat_max))
 
 
-def evidence_group(ti: Estimate, ss: Estimate, *, note: str = "") -> xr.Dataset:
+def evidence_group(ti: Estimate, ss: Estimate, *, note: str = "") -> Evidence:
     """``log_evidence`` (stepping stone) with errors, and the TI estimate beside it."""
-    s = lambda x: xr.DataArray(float(x), attrs={"units": "nats"})  # noqa: E731
-    return xr.Dataset(
-        {
-            "log_evidence": s(ss.value), "log_evidence_err": s(ss.err),
-            "log_evidence_ss": s(ss.value), "log_evidence_ss_err": s(ss.err),
-            "log_evidence_ti": s(ti.value), "log_evidence_ti_err": s(ti.err),
-            "log_evidence_ti_mc_err": s(ti.mc_err),
-            "log_evidence_ti_discretisation_err": s(ti.disc_err),
-            "log_evidence_ss_runs": xr.DataArray(ss.per_run, dims=["chain"]),
-            "log_evidence_ti_runs": xr.DataArray(ti.per_run, dims=["chain"]),
-        },
-        attrs={
-            "estimator": "stepping stone (Xie et al. 2011); TI (Friel & Pettitt 2008) beside",
-            "free_energy": "F = -log_evidence",
-            "note": note,
-        },
-    )
+    return Evidence(log_evidence=float(ss.value), log_evidence_err=float(ss.err),
+                    log_evidence_ti=float(ti.value), log_evidence_ti_err=float(ti.err),
+                    log_evidence_ti_mc_err=float(ti.mc_err),
+                    log_evidence_ti_discretisation_err=float(ti.disc_err),
+                    ss_runs=np.asarray(ss.per_run), ti_runs=np.asarray(ti.per_run), note=note)
