@@ -65,7 +65,7 @@ def cli_fit(tmp_path_factory):
     t = np.linspace(0, 3, 25)
     for name, sd in (("near", 0.05), ("far", 0.4)):
         y = 1.2 * t - 0.6 + sd * rng.standard_normal(t.size)
-        (tmp / f"{name}.csv").write_text("t,y\n" + "".join(f"{a},{b}\n" for a, b in zip(t, y)))
+        (tmp / f"{name}.csv").write_text("t,y\n" + "".join(f"{a},{b}\n" for a, b in zip(t, y, strict=True)))
     (tmp / "m.toml").write_text(MODEL)
     out = tmp / "out"
     printed = io.StringIO()
