@@ -1,22 +1,28 @@
-"""What ``bayesfit fit`` prints; the report itself is :meth:`bayesfit.Result.write_report`."""
+"""What ``bayesfit fit`` and ``bayesfit summary`` print; the tables and the report files
+come from :class:`bayesfit.Result` (``noise_table``, ``write_report``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 
-def write_report(result, out: Path, *, plots: bool = True) -> list[tuple[Path, str]]:
-    """Print the summary, the evidence and the noise table; write the report files."""
-    if plots:
-        import matplotlib
-
-        matplotlib.use("Agg")  # the command line draws into files only
-    print("\nPosterior summary (95% equal-tailed intervals):")
-    print(result.format_summary())
+def print_tables(result, *, ci_prob: float = 0.95) -> None:
+    """The posterior summary, the log evidence and the noise levels, as text."""
+    print(f"\nPosterior summary ({ci_prob:.0%} equal-tailed intervals):")
+    print(result.format_summary(ci_prob=ci_prob))
     if result.log_evidence is not None:
         print(f"\nlog evidence = {result.log_evidence:.3f} +- {result.log_evidence_err:.3f} nats")
     noise = result.noise_table()
     if noise is not None:
         print("\nNoise levels at the minimum of the Bayesian free energy F(sigma):")
         print(noise.to_string(float_format=lambda v: f"{v:.4g}"))
+
+
+def write_report(result, out: Path, *, plots: bool = True) -> list[tuple[Path, str]]:
+    """Print the tables, then write the report files (figures drawn off screen)."""
+    if plots:
+        import matplotlib
+
+        matplotlib.use("Agg")  # the command line draws into files only
+    print_tables(result)
     return result.write_report(out, plots=plots)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..results import load
+from ._report import print_tables
 
 
 def add_parser(sub) -> None:
@@ -16,7 +17,5 @@ def run(args) -> int:
     result = load(args.result)
     print(f"{args.result}: method {result.tree.attrs.get('method')}, groups "
           f"{list(result.tree.children)}")
-    print(result.format_summary(ci_prob=args.ci))
-    if result.log_evidence is not None:
-        print(f"log evidence = {result.log_evidence:.3f} +- {result.log_evidence_err:.3f} nats")
+    print_tables(result, ci_prob=args.ci)
     return 0

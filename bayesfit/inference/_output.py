@@ -13,7 +13,8 @@ class Draws(NamedTuple):
     sample_stats:
         ``{name: array (chains, draws)}`` per-draw statistics (ArviZ ``sample_stats``).
     groups:
-        Extra result groups ``{group name: xarray.Dataset}`` (e.g. ``map``, ``evidence``).
+        Extra result groups ``{group name: typed group}`` (e.g. ``map``, ``evidence``): the
+        schemas of :mod:`bayesfit.results._groups`, written with their ``to_dataset``.
     attrs:
         Scalars and strings describing the run (stored in the result's attributes).
     problem:

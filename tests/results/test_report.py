@@ -86,8 +86,13 @@ def test_loaded_noise_table_is_the_printed_one(cli_fit):
     np.testing.assert_allclose(table["sigma_hat"], [0.05, 0.4], rtol=0.5)
     written = pd.read_csv(out / "noise.csv", index_col=0)
     pd.testing.assert_frame_equal(written, table, check_names=False)
-    # what the fresh fit printed is the loaded table
-    assert table.to_string(float_format=lambda v: f"{v:.4g}") in printed
+    # what the fresh fit printed is the loaded table, and `bayesfit summary` prints it too
+    text = table.to_string(float_format=lambda v: f"{v:.4g}")
+    assert text in printed
+    again = io.StringIO()
+    with contextlib.redirect_stdout(again):
+        assert main(["summary", str(out / "fit.nc")]) == 0
+    assert text in again.getvalue()
 
 
 def test_round_trip_reproduces_every_csv(cli_fit, tmp_path):
