@@ -19,8 +19,7 @@ if "jax" in _sys.modules:  # already imported: switch it on now
 else:  # read by JAX when it is first imported (by bayesfit or by the user)
     _os.environ["JAX_ENABLE_X64"] = "1"
 
-__version__ = "0.1.0"
-
+from ._version import __version__ as __version__  # noqa: E402
 from .errors import BayesfitError as BayesfitError  # noqa: E402
 
 # public name -> module that defines it (imported on first access)
@@ -50,7 +49,7 @@ __all__ = ["BayesfitError", "__version__", *_LAZY]
 
 
 _SUBPACKAGES = {"core", "inference", "results", "io", "kernels", "spin", "theory", "ebm",
-                "units", "cli", "sweeps"}
+                "units", "cli", "sweeps", "studies", "sequences", "criticality"}
 
 
 def __getattr__(name: str):

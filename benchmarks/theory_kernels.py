@@ -26,8 +26,8 @@ from scipy.integrate import solve_ivp
 from scipy.stats import lognorm, norm
 
 from bayesfit.io._csv import read_table
+from bayesfit.studies import theory as inf
 from bayesfit.theory import examples, vae
-from bayesfit.theory import inference as inf
 
 QUICK = "--quick" in sys.argv
 

@@ -103,6 +103,16 @@ for i, obj in enumerate(objectives):
                  "modes covered": f"{ev['modes_covered'].mean():.2f}/{ev['modes_total'][0]}",
                  "basin TV": ev["basin_tv"].mean()})
 table = pd.DataFrame(rows).set_index("method")
+# checks: exact KLs are >= 0; LRV with the model as reference is reverse KL (twice its
+# gradient, and Adam ignores the scale); reverse KL misses modes, the sum, RD-B and RD-C
+# cover every mode (every seed)
+short = [o.short for o in objectives]
+assert all(np.all(per_seed[m]["kl_pq"] >= -1e-9) and np.all(per_seed[m]["kl_qp"] >= -1e-9)
+           for m in short)
+np.testing.assert_allclose(per_seed[short[6]]["kl_pq"], per_seed[short[1]]["kl_pq"], rtol=1e-3)
+assert per_seed[short[1]]["modes_covered"].max() < cov.total
+for m in (short[2], short[4], short[5]):
+    assert np.all(per_seed[m]["modes_covered"] == cov.total), m
 table.round(4)"""),
     new_markdown_cell("""## Figures
 

@@ -8,7 +8,6 @@ the fit finished but they failed (see ``bayesfit.cli.main``).
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import shlex
 import time
 import warnings
@@ -46,15 +45,13 @@ def _method(spec, args, out: Path):
     name = args.method or inf.method
     options = dict(inf.options) if name == inf.method else {}
     method = make_method(name, options, where=f"{spec.path} [inference.options]")
-    is_dc = dataclasses.is_dataclass(method)
-    fields = {f.name for f in dataclasses.fields(method)} if is_dc else set()
-    if "checkpoint" in fields:
-        method = dataclasses.replace(method, checkpoint=str(out / CHECKPOINT),
-                                     resume=bool(args.resume))
-    elif args.resume:
+    with_checkpoint = getattr(method, "with_checkpoint", None)  # a bayesfit Method
+    checkpointing = with_checkpoint(out / CHECKPOINT, resume=bool(args.resume)) \
+        if with_checkpoint is not None else None
+    if checkpointing is None and args.resume:
         raise BayesfitError(f"method {name!r} does not checkpoint, so --resume has nothing to "
                             "continue; rerun without --resume (or use method 'remc').")
-    return method
+    return checkpointing or method
 
 
 def _resume_report(path: Path, total: int) -> str:
@@ -113,13 +110,14 @@ def run(args) -> int:
             chains=args.chains or inf.chains, draws=draws, warmup=warmup,
             seed=inf.seed if args.seed is None else args.seed,
             progress=args.progress, log_likelihood=True,
+            predictions=getattr(spec.kernel, "predictions", dict)(),
         )
     elapsed = time.perf_counter() - t0
     result.tree.attrs["model_file"] = str(spec.path)
     result.tree.attrs["wall_time_s"] = round(elapsed, 2)
     from ._report import write_report
 
-    files = write_report(result, spec, out, plots=not args.no_plots)
+    files = write_report(result, out, plots=not args.no_plots)
     if getattr(method, "checkpoint", None):  # the run is complete: nothing left to resume
         Path(method.checkpoint).unlink(missing_ok=True)
     print(f"\nFinished in {elapsed:.1f} s. Results in {out}/:")

@@ -12,15 +12,10 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     from ..results import load
-    from ..results._optima import format_optima
+    from ._report import print_tables
 
     result = load(args.result)
     print(f"{args.result}: method {result.tree.attrs.get('method')}, groups "
           f"{list(result.tree.children)}")
-    print(result.format_summary(ci_prob=args.ci))
-    if result.log_evidence is not None:
-        print(f"log evidence = {result.log_evidence:.3f} +- {result.log_evidence_err:.3f} nats")
-    optima = format_optima(result)
-    if optima:
-        print(optima)
+    print_tables(result, ci_prob=args.ci)
     return 0

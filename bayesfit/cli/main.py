@@ -14,7 +14,7 @@ import importlib
 import os
 import sys
 
-from .. import __version__
+from .._version import __version__
 from ..errors import BayesfitError
 
 EXIT_OK = 0

@@ -26,7 +26,6 @@ models); docs/specs/ebm.md section 1.6.
 from __future__ import annotations
 
 import os
-import tempfile
 
 import jax
 import jax.numpy as jnp
@@ -36,6 +35,7 @@ import numpyro.distributions as dist
 import pandas as pd
 from numpyro.infer import MCMC, NUTS
 
+from .._atomic import write_atomic
 from ._errors import OptionError
 
 _FLOOR = 1e-12
@@ -152,24 +152,10 @@ def gap_summary(tree) -> pd.DataFrame:
 
 
 def save_tree(tree, path: str | os.PathLike) -> str:
-    """Write ``tree`` to netCDF atomically: a temp file in the same folder, then
-    ``os.replace`` (readers never see a half-written file). Returns the path."""
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".nc.tmp", dir=folder)
-    os.close(fd)
-    try:
-        tree.to_netcdf(tmp, engine="h5netcdf")
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
-    return path
+    """Write ``tree`` to netCDF atomically (:func:`bayesfit._atomic.write_atomic`: a temp
+    file in the same folder, then ``os.replace``). Returns the path."""
+    write_atomic(path, lambda p: tree.to_netcdf(p, engine="h5netcdf"))
+    return os.fspath(path)
 
 
 def plot_comparison(tree, folder: str | os.PathLike) -> list[str]:

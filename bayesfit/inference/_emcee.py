@@ -11,15 +11,17 @@ from __future__ import annotations
 import logging
 import warnings
 from dataclasses import dataclass
+from typing import ClassVar
 
 import emcee
 import jax
 import jax.numpy as jnp
 import numpy as np
-import xarray as xr
 
 from .._progress import progress_enabled
-from ._output import Draws
+from ..results._groups import EnsembleDiagnostics
+from ._method import Method
+from ._output import Draws, z_names
 
 
 def _integrated_time(chain):
@@ -36,7 +38,7 @@ def _integrated_time(chain):
 
 
 @dataclass(frozen=True)
-class Emcee:
+class Emcee(Method):
     """Ensemble sampling; one ensemble per chain.
 
     walkers:
@@ -48,7 +50,7 @@ class Emcee:
     walkers: int | None = None
     thin_by_tau: bool = True
 
-    name = "emcee"
+    name: ClassVar[str] = "emcee"
 
     def run(self, problem, *, chains, draws, warmup, key, progress) -> Draws:
         dim = problem.dim
@@ -81,16 +83,10 @@ class Emcee:
         n = min(draws, *(k.shape[0] for k in kept))
         kept = [k[np.linspace(0, k.shape[0] - 1, n).round().astype(int)] for k in kept]
         steps = draws + 0  # post-warm-up steps per walker
-        group = xr.Dataset(
-            {
-                "autocorr_time": xr.DataArray(np.asarray(taus), dims=["chain", "z"]),
-                # emcee's rule of thumb: the estimate is trustworthy when steps > 50 tau
-                "autocorr_reliable": xr.DataArray(np.asarray(taus) * 50 < steps,
-                                                  dims=["chain", "z"]),
-                "acceptance_fraction": xr.DataArray(np.asarray(acc), dims=["chain"]),
-            },
-            attrs={"z_names": ",".join(problem.parameter_names), "walkers": nw,
-                   "note": "chain = independent ensemble; R-hat is across ensembles"},
-        )
+        # emcee's rule of thumb: the estimate is trustworthy when steps > 50 tau
+        group = EnsembleDiagnostics(
+            z_names=z_names(problem), autocorr_time=np.asarray(taus),
+            autocorr_reliable=np.asarray(taus) * 50 < steps,
+            acceptance_fraction=np.asarray(acc), walkers=nw)
         return Draws(z=jnp.asarray(np.stack(kept)), sample_stats={}, groups={"emcee": group},
                      attrs={"walkers": nw})

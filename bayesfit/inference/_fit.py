@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import warnings
+from collections.abc import Mapping
 from typing import Any
 
 import jax
@@ -12,8 +12,10 @@ import jax
 from ..errors import BayesfitError
 from ..results._checks import format_block
 from ..results._checks import record as record_diagnostics
+from ..results._predict import predict
 from ..results._result import Result
 from ..results._tree import build_tree
+from ._method import Method
 from ._optima import add_sampled_weights
 from ._registry import make_method
 
@@ -29,6 +31,7 @@ def fit(
     progress: bool | None = None,
     log_likelihood: bool = True,
     predictive: bool = True,
+    predictions: Mapping[str, Any] | None = None,
 ) -> Result:
     """Sample (or optimise) the posterior of ``problem``.
 
@@ -54,9 +57,18 @@ def fit(
         var_name="all_data")`` and ``arviz.compare`` work.
     predictive:
         Store posterior predictive draws of every dataset.
+    predictions:
+        ``{name: bayesfit.kernels.Prediction}`` (a kernel's ``predictions()``): derived
+        quantities evaluated on the posterior draws and stored as the result group
+        ``predictions`` (:meth:`Result.predictions_table`, :func:`plot_prediction`).
     """
     if isinstance(method, str):
         method = make_method(method)
+    if not isinstance(method, Method):
+        raise BayesfitError(
+            f"method must be a bayesfit method (bayesfit.NUTS(), bayesfit.MAP(), ...) or its "
+            f"name, got {type(method).__name__}; a method of your own subclasses "
+            "bayesfit.inference.Method.")
     for name, v in (("chains", chains), ("draws", draws)):
         if int(v) < 1:
             raise BayesfitError(f"{name} must be >= 1, got {v}.")
@@ -75,7 +87,7 @@ def fit(
             out.sample_stats["optimum"] = labels
     config = {
         "method": method.name,
-        "options": dataclasses.asdict(method) if dataclasses.is_dataclass(method) else {},
+        "options": method.options(),
         "chains": chains, "draws": draws, "warmup": warmup, "seed": seed,
         "parameters": {k: repr(v) for k, v in target.free.items()},
         "datasets": [d.name for d in target.datasets],
@@ -85,7 +97,10 @@ def fit(
     if target.exchangeable or target.order:  # symmetries of the model, ordering constraints
         tree.attrs["exchangeable_parameters"] = json.dumps(target.exchangeable)
         tree.attrs["order"] = json.dumps([list(c) for c in target.order])
+    result = Result(tree, target)
+    if predictions:
+        tree["predictions"] = predict(result, target, predictions).to_dataset()
     failed = record_diagnostics(tree)
     if failed:
         warnings.warn(format_block(failed), RuntimeWarning, stacklevel=2)
-    return Result(tree, target)
+    return result

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import jax
 import jax.numpy as jnp
 import numpy as np
-import xarray as xr
 
 from ..errors import BayesfitError
+from ..results._groups import MapEstimate
+from ._method import Method
 from ._optima import optima_group
 from ._optimize import laplace_covariance, maximize
 from ._output import Draws
+from ._output import z_names as _z_names
 
 
 @dataclass(frozen=True)
-class MAP:
+class MAP(Method):
     """Posterior mode by BFGS from ``restarts`` prior draws, plus a Laplace approximation.
 
     The Laplace covariance is the inverse negative Hessian of the log posterior in the
@@ -28,7 +31,7 @@ class MAP:
 
     restarts: int = 16
 
-    name = "map"
+    name: ClassVar[str] = "map"
 
     def run(self, problem, *, chains, draws, warmup, key, progress) -> Draws:
         del chains, warmup, progress
@@ -49,18 +52,10 @@ class MAP:
                 "'emcee', or tighten the priors of unidentified parameters."
             )
         z = jax.random.multivariate_normal(k_draw, opt.z, cov, (draws,))
-        names = problem.parameter_names
-        mode = problem.constrain(opt.z)
-        group = xr.Dataset(
-            {k: xr.DataArray(np.asarray(v)) for k, v in mode.items()}
-            | {
-                "z_mode": xr.DataArray(np.asarray(opt.z), dims=["z"]),
-                "z_cov": xr.DataArray(np.asarray(cov), dims=["z", "z_"]),
-                "log_density": xr.DataArray(float(opt.value)),
-                "restart_log_density": xr.DataArray(np.asarray(opt.all_values), dims=["restart"]),
-            },
-            attrs={"z_names": ",".join(names)},
-        )
+        group = MapEstimate(
+            mode={k: np.asarray(v) for k, v in problem.constrain(opt.z).items()},
+            z_names=_z_names(problem), z_mode=np.asarray(opt.z), z_cov=np.asarray(cov),
+            log_density=float(opt.value), restart_log_density=np.asarray(opt.all_values))
         optima, _ = optima_group(problem, opt)
         optima.attrs["sampled"] = 0  # Laplace draws of the best optimum, not posterior draws
         return Draws(z=z[None], sample_stats={}, groups={"map": group, "optima": optima},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import jax
 import jax.numpy as jnp
@@ -12,6 +13,7 @@ from numpyro.infer import NUTS as _NumPyroNUTS
 
 from .._progress import progress_enabled
 from ._devices import shard_leading_axis
+from ._method import Method
 from ._optima import optima_group
 from ._optimize import laplace_covariance, maximize
 from ._output import Draws
@@ -26,7 +28,7 @@ _ARVIZ_NAMES = {
 
 
 @dataclass(frozen=True)
-class NUTS:
+class NUTS(Method):
     """No-U-Turn sampling of the unconstrained posterior (NumPyro).
 
     Chains start near the best of ``restarts`` MAP searches, spread by ``init_spread``
@@ -44,7 +46,7 @@ class NUTS:
     restarts: int = 8
     init_spread: float = 1.0
 
-    name = "nuts"
+    name: ClassVar[str] = "nuts"
 
     def laplace(self, problem, z):
         """Laplace covariance of the posterior at ``z`` (unconstrained space)."""

@@ -13,7 +13,8 @@ class Draws(NamedTuple):
     sample_stats:
         ``{name: array (chains, draws)}`` per-draw statistics (ArviZ ``sample_stats``).
     groups:
-        Extra result groups ``{group name: xarray.Dataset}`` (e.g. ``map``, ``evidence``).
+        Extra result groups ``{group name: typed group}`` (e.g. ``map``, ``evidence``): the
+        schemas of :mod:`bayesfit.results._groups`, written with their ``to_dataset``.
     attrs:
         Scalars and strings describing the run (stored in the result's attributes).
     problem:
@@ -26,3 +27,13 @@ class Draws(NamedTuple):
     groups: dict[str, Any]
     attrs: dict[str, Any]
     problem: Any = None
+
+
+def z_names(problem) -> tuple[str, ...]:
+    """A name for every coordinate of the unconstrained vector ``z`` of ``problem``:
+    the parameter name, with ``[i]`` (flat index) for array parameters."""
+    out = []
+    for k in problem.free:
+        n = problem.sizes[k]
+        out += [k] if problem.shapes[k] == () else [f"{k}[{i}]" for i in range(n)]
+    return tuple(out)

@@ -6,11 +6,11 @@ The one place where strings become option objects. Later methods plug in with
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
 from typing import Any
 
 from ..errors import BayesfitError
+from ._method import Method
 
 _METHODS: dict[str, Any] = {
     "map": "bayesfit.inference._map:MAP",
@@ -21,7 +21,12 @@ _METHODS: dict[str, Any] = {
 
 
 def register_method(name: str, cls: Any) -> None:
-    """Make ``cls`` (a dataclass with ``run``; or ``"module:Class"``) available as ``name``."""
+    """Make ``cls`` (a subclass of :class:`bayesfit.inference.Method`, or its
+    ``"module:Class"`` path, imported on first use) available as ``name``."""
+    if not isinstance(cls, str) and not (isinstance(cls, type) and issubclass(cls, Method)):
+        raise BayesfitError(
+            f"register_method({name!r}, ...): expected a subclass of "
+            f"bayesfit.inference.Method or a 'module:Class' path, got {cls!r}.")
     _METHODS[name] = cls
 
 
@@ -39,6 +44,9 @@ def method_class(name: str):
     if isinstance(cls, str):
         module, _, attr = cls.partition(":")
         cls = getattr(importlib.import_module(module), attr)
+        if not (isinstance(cls, type) and issubclass(cls, Method)):
+            raise BayesfitError(f"method {name!r}: {_METHODS[name]} is not a subclass of "
+                                "bayesfit.inference.Method.")
         _METHODS[name] = cls
     return cls
 
@@ -47,7 +55,7 @@ def make_method(name: str, options: dict[str, Any] | None = None, *, where: str 
     """Build the method ``name`` from a dict of options, naming any unknown option."""
     cls = method_class(name)
     options = dict(options or {})
-    known = {f.name for f in dataclasses.fields(cls)} if dataclasses.is_dataclass(cls) else set()
+    known = set(cls.option_names())
     unknown = sorted(set(options) - known)
     if unknown:
         raise BayesfitError(

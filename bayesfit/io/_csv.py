@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .._atomic import write_text_atomic
 from ..errors import DataFileError
 
 #: largest magnitude accepted in a data file (squares and sums of squares stay finite)
@@ -154,14 +155,14 @@ def _check_delimiter(path: Path, lineno: int, row: list[str]) -> None:
             )
 
 
-def write_table(path: str | Path, columns: dict[str, np.ndarray], header: list[str]) -> Path:
-    """Write columns as a CSV data file (atomically) with ``#`` header lines."""
-    from ..results._atomic import write_text_atomic
-
+def write_table(path: str | Path, columns: dict[str, np.ndarray], header: list[str], *,
+                digits: int = 10) -> Path:
+    """Write columns as a CSV data file (atomically) with ``#`` header lines; values with
+    ``digits`` significant digits."""
     names = list(columns)
     arrs = [np.asarray(columns[n], dtype=float) for n in names]
     lines = [f"# {h}" if h else "#" for h in header]
     lines.append(",".join(names))
     for i in range(len(arrs[0])):
-        lines.append(",".join(f"{a[i]:.10g}" for a in arrs))
+        lines.append(",".join(f"{a[i]:.{digits}g}" for a in arrs))
     return write_text_atomic(path, "\n".join(lines) + "\n")

@@ -1,5 +1,6 @@
 """Registered forward models ("kernels") that model files refer to by name."""
 
+from ._checks import reject_unknown_keys as reject_unknown_keys
 from ._registry import ForwardModel as ForwardModel
 from ._registry import Kernel as Kernel
 from ._registry import Prediction as Prediction

@@ -16,6 +16,7 @@ import jax.numpy as jnp
 
 from ..errors import ModelFileError
 from ..units import check_unit
+from ._checks import reject_unknown_keys
 from ._registry import ForwardModel
 
 FUNCTIONS = {
@@ -85,9 +86,7 @@ class FunctionKernel:
             raise ModelFileError(f"{where}: the 'function' kernel needs expression = \"...\".")
         xu = check_unit(options.pop("x_units", ""), what=f"{where}: x_units")
         yu = check_unit(options.pop("y_units", ""), what=f"{where}: y_units")
-        if options:
-            raise ModelFileError(f"{where}: unknown dataset keys {sorted(options)} for the "
-                                 f"'function' kernel (it takes {', '.join(OPTIONS)}).")
+        reject_unknown_keys(options, OPTIONS, where=where, what="dataset", kernel="function")
         return ForwardModel(compile_expression(expr, where=where), xu, yu, expr)
 
     def predictions(self):

@@ -1,7 +1,7 @@
 """Results as ArviZ DataTrees: building, saving, loading, plotting."""
 
-from ._atomic import write_atomic as write_atomic
-from ._atomic import write_text_atomic as write_text_atomic
+from .._atomic import write_atomic as write_atomic
+from .._atomic import write_text_atomic as write_text_atomic
 from ._compare import compare as compare
 from ._optima import mode_summary as mode_summary
 from ._optima import optima_table as optima_table

@@ -9,10 +9,12 @@ from typing import Any
 
 import arviz as az
 import numpy as np
+import pandas as pd
 import xarray as xr
 
+from .._atomic import write_atomic
 from ..errors import BayesfitError
-from ._atomic import write_atomic
+from ._groups import read_group
 
 
 class Result:
@@ -38,20 +40,30 @@ class Result:
     def config(self) -> dict:
         return json.loads(self.tree.attrs.get("config", "{}"))
 
-    def _evidence(self, name: str) -> float | None:
-        if "evidence" not in self.tree.children:
-            return None
-        ev = self.tree["evidence"].to_dataset()
-        return float(ev[name]) if name in ev else None
+    def group(self, name: str):
+        """The typed method group ``name`` (:mod:`bayesfit.results._groups`: ``noise`` ->
+        :class:`NoiseLevels`, ``evidence`` -> :class:`Evidence`, ``ladder``, ``map``,
+        ``emcee``, ``predictions``), read from the tree; ``None`` when absent."""
+        return read_group(self.tree, name)
 
     @property
     def log_evidence(self) -> float | None:
         """log p(data | model) in nats (minus the Bayesian free energy), if computed."""
-        return self._evidence("log_evidence")
+        ev = self.group("evidence")
+        return None if ev is None else ev.log_evidence
 
     @property
     def log_evidence_err(self) -> float | None:
-        return self._evidence("log_evidence_err")
+        """Standard error of :attr:`log_evidence` (nats, spread of the independent runs)."""
+        ev = self.group("evidence")
+        return None if ev is None else ev.log_evidence_err
+
+    @property
+    def dataset_names(self) -> list[str]:
+        """Names of the fitted datasets (the variables of ``observed_data``)."""
+        if "observed_data" not in self.tree.children:
+            return []
+        return [str(k) for k in self.tree["observed_data"].data_vars]
 
     def draws(self, name: str) -> np.ndarray:
         """All draws of a posterior variable, chains stacked: shape ``(chains*draws, ...)``."""
@@ -72,6 +84,39 @@ class Result:
         if units:
             df.insert(0, "units", [units.get(str(i).split("[")[0], "") for i in df.index])
         return df
+
+    def correlations(self) -> pd.DataFrame | None:
+        """Posterior correlation matrix of the scalar parameters (Pearson, over all draws
+        of all chains); ``None`` with fewer than two scalar parameters."""
+        names = [n for n in self.parameter_names if self.posterior[n].ndim == 2]
+        if len(names) < 2:
+            return None
+        return pd.DataFrame(np.corrcoef(np.stack([self.draws(n) for n in names])),
+                            index=names, columns=names)
+
+    def noise_table(self) -> pd.DataFrame | None:
+        """Noise level ``sigma_hat`` at the minimum of the Bayesian free energy of every
+        dataset whose noise was estimated (``REMC(noise="free_energy")``), with its Monte
+        Carlo error ``mc_err`` and the MAP level ``sigma_map``, in the dataset's y units
+        (column ``units``); ``None`` without a ``noise`` group."""
+        noise = self.group("noise")
+        return None if noise is None else noise.table()
+
+    def predictions_table(self) -> pd.DataFrame | None:
+        """Median and 95% equal-tailed interval of every scalar predicted quantity (the
+        ``predictions`` group, from ``fit(..., predictions=...)``), with units; ``None``
+        without predictions."""
+        preds = self.group("predictions")
+        return None if preds is None else preds.table()
+
+    def write_report(self, folder: str | os.PathLike, *, plots: bool = True
+                     ) -> list[tuple[Path, str]]:
+        """Write ``fit.nc``, ``summary.csv``, ``correlations.csv``, ``noise.csv``,
+        ``predictions.csv`` (those that apply) and, with ``plots``, the standard figures
+        into ``folder``, each atomically. Returns ``[(path, description)]``."""
+        from ._report import write_report
+
+        return write_report(self, Path(folder), plots=plots)
 
     # -- persistence ------------------------------------------------------------------
     def save(self, path: str | os.PathLike) -> Path:

@@ -12,7 +12,8 @@ import jax.numpy as jnp
 import numpy as np
 import xarray as xr
 
-from .. import __version__
+from .._version import __version__
+from ._groups import as_dataset
 
 _BATCH = 256
 #: log_likelihood variable of a multi-dataset fit that holds every point (for PSIS-LOO)
@@ -110,7 +111,7 @@ def build_tree(problem, draws, *, key, method: str, config: Mapping[str, Any],
                        "concatenated in this order: arviz.loo(tree, var_name='all_data')"})
         groups["log_likelihood"] = xr.Dataset(
             lls, coords={"chain": np.arange(chains), "draw": np.arange(ndraw)})
-    groups.update(draws.groups)
+    groups.update({k: as_dataset(g) for k, g in draws.groups.items()})
     tree = xr.DataTree.from_dict(groups)
     tree.attrs.update({
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -20,6 +20,7 @@ Conventions, units and reference values: ``shared/specs/spin-clusters.md``.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -34,6 +35,9 @@ from ._engine import Engine, group_by_field
 from ._memory import check_size, path_for
 from ._thermo import Spectrum
 from ._units import R_GAS, chi_unit, unit_factor
+
+_STRUCTURE = set(inspect.signature(check_cluster).parameters) - {"spins", "couplings", "where"}
+_OWN = {"impurity_spin", "powder_points", "max_memory_gib", "where"}
 
 
 class Cluster:
@@ -76,32 +80,20 @@ class Cluster:
         spins: Sequence[Any],
         couplings: Mapping[str, Sequence[Sequence[int]]],
         *,
-        convention: str = "+J",
-        energy_unit: str = "K",
-        formula_units: float = 1,
-        g_groups: Mapping[str, Sequence[int]] | None = None,
-        anisotropy: Mapping[str, Sequence[int]] | None = None,
-        rhombic: Mapping[str, Sequence[int]] | None = None,
-        axial_g: Sequence[str] | bool = (),
-        xxz: Sequence[str] = (),
         impurity_spin: float = 0.5,
         powder_points: int = 8,
         max_memory_gib: float = 4.0,
         where: str = "",
+        **structure: Any,
     ):
-        self.spec = check_cluster(
-            spins,
-            couplings,
-            convention=convention,
-            energy_unit=energy_unit,
-            formula_units=formula_units,
-            g_groups=g_groups,
-            anisotropy=anisotropy,
-            rhombic=rhombic,
-            axial_g=axial_g,
-            xxz=xxz,
-            where=where,
-        )
+        # convention, energy_unit, formula_units, g_groups, anisotropy, rhombic, axial_g,
+        # xxz: the structure of
+        # the cluster, checked (and defaulted) in one place, check_cluster
+        unknown = sorted(set(structure) - _STRUCTURE)
+        if unknown:
+            raise ClusterError(f"{where + ': ' if where else ''}Cluster has no argument(s) "
+                               f"{unknown}; it takes {sorted(_STRUCTURE | _OWN)}.")
+        self.spec = check_cluster(spins, couplings, where=where, **structure)
         self._where = f"{where}: " if where else ""
         try:
             self._imp_two_s = _spin(impurity_spin, 0, "")

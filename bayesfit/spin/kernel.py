@@ -56,7 +56,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..errors import ModelFileError
-from ..kernels import ForwardModel, Prediction
+from ..kernels import ForwardModel, Prediction, reject_unknown_keys
 from ._cluster import ClusterError
 from ._data_checks import validator
 from ._directions import parse_direction
@@ -119,12 +119,7 @@ class SpinClusterKernel:
 
     def dataset_model(self, options: Mapping[str, Any], *, where: str) -> ForwardModel:
         options = dict(options)
-        unknown = sorted(set(options) - _OPTIONS)
-        if unknown:
-            raise ModelFileError(
-                f"{where}: unknown dataset keys {unknown} for the "
-                f"'spin_cluster' kernel; it takes {sorted(_OPTIONS)}."
-            )
+        reject_unknown_keys(options, _OPTIONS, where=where, what="dataset", kernel="spin_cluster")
         obs = options.get("observable")
         if obs not in _OBSERVABLES:
             raise ModelFileError(
@@ -286,12 +281,7 @@ def _ftlm_options(settings: dict, where: str) -> FTLM | None:
 def build(settings: Mapping[str, Any], *, where: str) -> SpinClusterKernel:
     """Factory registered as ``spin_cluster`` (see the module docstring for the keys)."""
     settings = dict(settings)
-    unknown = sorted(set(settings) - _SETTINGS)
-    if unknown:
-        raise ModelFileError(
-            f"{where}: unknown [kernel] keys {unknown} for 'spin_cluster'; "
-            f"it takes {sorted(_SETTINGS)}."
-        )
+    reject_unknown_keys(settings, _SETTINGS, where=where, what="[kernel]", kernel="spin_cluster")
     for key in ("spins", "bonds", "convention", "energy_unit"):
         if key not in settings:
             raise ModelFileError(

@@ -3,7 +3,8 @@ random min-max games.
 
 Subpackages: :mod:`bayesfit.theory.vae`, :mod:`bayesfit.theory.games`. Registered kernels
 (``linear_vae_ode``, ``linear_vae_replica``, ``matrix_game``) live in
-:mod:`bayesfit.theory.kernels`; inference helpers in :mod:`bayesfit.theory.inference`.
+:mod:`bayesfit.theory.kernels`; estimation problems in
+:mod:`bayesfit.theory.problems` (fitted by :mod:`bayesfit.studies.theory`).
 """
 
 from . import games as games

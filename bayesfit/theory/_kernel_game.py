@@ -25,9 +25,9 @@ from typing import Any
 
 import jax.numpy as jnp
 
-from ..kernels import ForwardModel, Prediction
+from ..kernels import ForwardModel, Prediction, reject_unknown_keys
 from . import games
-from ._sources import choice, reject_unknown, resolve_sources
+from ._sources import choice, resolve_sources
 
 OBSERVABLES = {"simplex": ("rho_x", "rho_y", "value"), "spherical": ("minmax", "maxmin")}
 PARAMS = {"gamma": None}
@@ -46,13 +46,14 @@ class MatrixGameKernel:
     """Forward models of value / support fractions of sampled games."""
 
     def __init__(self, settings: Mapping[str, Any], *, where: str):
-        reject_unknown(settings, SETTINGS, where=where, what="[kernel] matrix_game")
+        reject_unknown_keys(settings, SETTINGS, where=where, what="[kernel]",
+                            kernel="matrix_game")
         self.game = choice(settings, "game", tuple(OBSERVABLES), "simplex", where=where)
         self.sources = resolve_sources(settings, PARAMS, where=where)
         self.explicit = {k: v for k, v in self.sources.items() if k in settings}
 
     def dataset_model(self, options: Mapping[str, Any], *, where: str) -> ForwardModel:
-        reject_unknown(options, OPTIONS, where=where, what="matrix_game dataset")
+        reject_unknown_keys(options, OPTIONS, where=where, what="dataset", kernel="matrix_game")
         names = OBSERVABLES[self.game]
         obs = choice(options, "observable", names, names[0], where=where)
         src = resolve_sources(options, PARAMS, where=where, inherited=self.explicit)

@@ -31,13 +31,12 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..errors import ModelFileError
-from ..kernels import ForwardModel, Prediction
+from ..kernels import ForwardModel, Prediction, reject_unknown_keys
 from . import vae
 from ._sources import (
     choice,
     number_list,
     positive_int,
-    reject_unknown,
     resolve_sources,
 )
 
@@ -87,7 +86,8 @@ class LinearVAEODEKernel:
     """Forward models for logged learning curves; see the module docstring."""
 
     def __init__(self, settings: Mapping[str, Any], *, where: str):
-        reject_unknown(settings, SETTINGS, where=where, what="[kernel] linear_vae_ode")
+        reject_unknown_keys(settings, SETTINGS, where=where, what="[kernel]",
+                            kernel="linear_vae_ode")
         self.M = positive_int(settings, "M", 1, where=where)
         self.M_star = positive_int(settings, "M_star", 1, where=where)
         self.schedule = choice(settings, "schedule", SCHEDULES, "constant", where=where)
@@ -104,7 +104,8 @@ class LinearVAEODEKernel:
         self.explicit = {k: v for k, v in self.sources.items() if k in settings}
 
     def dataset_model(self, options: Mapping[str, Any], *, where: str) -> ForwardModel:
-        reject_unknown(options, OPTIONS, where=where, what="linear_vae_ode dataset")
+        reject_unknown_keys(options, OPTIONS, where=where, what="dataset",
+                            kernel="linear_vae_ode")
         obs = choice(options, "observable", OBSERVABLES, "eps_g", where=where)
         if self.M > 1 and obs not in ("eps_g", "kl", "recon", "loss"):
             raise ModelFileError(

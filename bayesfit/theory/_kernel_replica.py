@@ -28,9 +28,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ..kernels import ForwardModel, Prediction
+from ..kernels import ForwardModel, Prediction, reject_unknown_keys
 from . import vae
-from ._sources import choice, number_list, reject_unknown, resolve_sources
+from ._sources import choice, number_list, resolve_sources
 
 PARAMS = {"rho": None, "eta": None, "beta": None, "lam": None, "N_eff": None}
 OBSERVABLES = {
@@ -53,14 +53,16 @@ class LinearVAEReplicaKernel:
     """Forward models of final errors / rate-distortion points versus dataset size."""
 
     def __init__(self, settings: Mapping[str, Any], *, where: str):
-        reject_unknown(settings, SETTINGS, where=where, what="[kernel] linear_vae_replica")
+        reject_unknown_keys(settings, SETTINGS, where=where, what="[kernel]",
+                            kernel="linear_vae_replica")
         self.sources = resolve_sources(settings, PARAMS, where=where)
         self.explicit = {k: v for k, v in self.sources.items() if k in settings}
         lo, hi, num = number_list(settings, "alpha_grid", [0.05, 100.0, 60], 3, where=where)
         self.grid = np.geomspace(lo, hi, int(num))
 
     def dataset_model(self, options: Mapping[str, Any], *, where: str) -> ForwardModel:
-        reject_unknown(options, OPTIONS, where=where, what="linear_vae_replica dataset")
+        reject_unknown_keys(options, OPTIONS, where=where, what="dataset",
+                            kernel="linear_vae_replica")
         obs = choice(options, "observable", OBSERVABLES, "eps_g", where=where)
         inp = choice(options, "input", ("alpha", "n"), "alpha", where=where)
         src = resolve_sources(options, PARAMS, where=where, inherited=self.explicit)

@@ -72,15 +72,6 @@ def resolve_sources(
     return out
 
 
-def reject_unknown(table: Mapping[str, Any], allowed, *, where: str, what: str) -> None:
-    """ModelFileError naming every key of ``table`` not in ``allowed``."""
-    unknown = sorted(set(table) - set(allowed))
-    if unknown:
-        raise ModelFileError(
-            f"{where}: unknown {what} key(s) {unknown}; allowed: {sorted(allowed)}."
-        )
-
-
 def choice(table: Mapping[str, Any], key: str, options, default, *, where: str):
     """``table[key]`` if it is one of ``options`` (strings), else a ModelFileError."""
     v = table.get(key, default)

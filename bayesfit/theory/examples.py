@@ -14,6 +14,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ..io import write_table
 from . import games, vae
 
 CURVES_TRUTH = dict(rho=1.2, eta=0.6, tau=0.1, lam=0.0)
@@ -146,11 +147,7 @@ def game_supports(seed: int = 0, *, gamma: float = 0.5, M: int = 100, n_games: i
 
 
 def _write(path: Path, header: list[str], columns: dict[str, np.ndarray]) -> None:
-    lines = [f"# {h}" for h in header]
-    lines.append(",".join(columns))
-    for row in zip(*columns.values(), strict=True):
-        lines.append(",".join(f"{v:.8g}" for v in row))
-    path.write_text("\n".join(lines) + "\n")
+    write_table(path, columns, header, digits=8)
 
 
 def write_all(outdir: str | Path) -> list[Path]:

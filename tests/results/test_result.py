@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import bayesfit as bf
-from bayesfit.results import write_atomic
+from bayesfit._atomic import write_atomic
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +30,24 @@ def test_arviz_functions_accept_the_tree(result):
     loo = az.loo(result.tree)
     assert np.isfinite(loo.elpd)
     assert "a" in az.summary(result.tree).index
+
+
+def test_correlations_against_the_exact_posterior(conjugate):
+    """Laplace draws of the conjugate model are exact Gaussian posterior draws; their
+    correlation matrix is compared with the textbook covariance (Bishop eq. 3.54)."""
+    r = bf.fit(conjugate.problem(), "map", draws=4000, seed=2, progress=False,
+               predictive=False)
+    corr = r.correlations()
+    sd = np.sqrt(np.diag(conjugate.cov))
+    exact = conjugate.cov / np.outer(sd, sd)
+    assert list(corr.index) == ["a", "b"]
+    np.testing.assert_allclose(corr.to_numpy(), exact, atol=0.04)
+    assert abs(exact[0, 1]) > 0.3  # a correlation worth checking
+
+
+def test_tables_absent_without_their_groups(result):
+    assert result.noise_table() is None and result.predictions_table() is None
+    assert result.group("noise") is None and result.log_evidence is None
 
 
 def test_save_load_round_trip(result, tmp_path):

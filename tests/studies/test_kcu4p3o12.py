@@ -71,8 +71,9 @@ def test_joint_fit_recovers_the_generating_values(joint):
         lo, hi = table.loc[name, "eti95_lb"], table.loc[name, "eti95_ub"]
         assert lo < TRUTH[name] < hi, (name, lo, hi, TRUTH[name])
     assert float(table["r_hat"].max()) < 1.05
+    noise = joint.noise_table()
     for name, sd in NOISE.items():
-        est = float(joint.tree.attrs[f"sigma_hat_{name}"])
+        est = float(noise.loc[name, "sigma_hat"])
         assert abs(est / sd - 1) < 0.2, (name, est, sd)
 
 

@@ -4,7 +4,7 @@ A run is a sequence of *stages* (the ladders of the free-energy noise estimation
 final ladder). The checkpoint file (``.npz``) holds the outputs of the finished stages and
 the state of the stage in progress (every array of the vmapped sampler state, the step
 reached and the draws kept so far). It is replaced atomically
-(:func:`bayesfit.results.write_atomic`), so a run killed at any moment leaves the
+(:func:`bayesfit._atomic.write_atomic`), so a run killed at any moment leaves the
 previous checkpoint intact.
 
 Random keys are functions of ``(seed, stage, run, step)`` only (``fold_in``), so a
@@ -26,8 +26,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ..._atomic import write_atomic
 from ...errors import BayesfitError
-from ...results._atomic import write_atomic
 
 _SEP = "::"
 

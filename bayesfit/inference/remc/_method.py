@@ -14,12 +14,14 @@ import enum
 import math
 import warnings
 from dataclasses import dataclass
+from typing import ClassVar
 
 import arviz as az
 import jax.numpy as jnp
 import numpy as np
 
 from ...errors import BayesfitError
+from .._method import Method
 from .._output import Draws
 from ._checkpoint import Checkpoint, fingerprint
 from ._driver import LadderRun, Runner, cached_runner
@@ -39,7 +41,7 @@ def _check(cond: bool, msg: str) -> None:
 
 
 @dataclass(frozen=True)
-class REMC:
+class REMC(Method):
     """Replica-exchange Monte Carlo on power posteriors ``prior * L**b``, ``0 <= b <= 1``.
 
     Every independent run (``chains`` of :func:`bayesfit.fit`; one ArviZ chain each, so
@@ -131,7 +133,11 @@ class REMC:
     resume: bool = False
     chunk: int = 100
 
-    name = "remc"
+    name: ClassVar[str] = "remc"
+
+    def with_checkpoint(self, path, *, resume: bool) -> REMC:
+        """A copy that checkpoints to ``path`` (and resumes from it with ``resume``)."""
+        return dataclasses.replace(self, checkpoint=str(path), resume=bool(resume))
 
     def __post_init__(self):
         for field, kind in (("move", Move), ("mass", Mass), ("noise", Noise),
@@ -309,6 +315,4 @@ class REMC:
         noise = noise_group(est, sigma_map, evidence[1].value,
                             ray=ray if len(names) > 1 else None)
         hat = with_noise_fixed(problem, est.sigma_hat)
-        out = self._finish(run, evidence, groups={"noise": noise}, note=note, problem=hat)
-        attrs = out.attrs | {f"sigma_hat_{k[len('sigma_'):]}": v for k, v in est.sigma_hat.items()}
-        return out._replace(attrs=attrs)
+        return self._finish(run, evidence, groups={"noise": noise}, note=note, problem=hat)

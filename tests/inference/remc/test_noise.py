@@ -20,20 +20,20 @@ from .helpers import make_linear_gaussian
 
 def test_single_dataset_free_energy_curve_and_sigma_hat(noise_fit, noise_data):
     lg, res = noise_data, noise_fit
-    noise = res.tree["noise"].to_dataset()
-    s_hat = float(noise["sigma_hat_data"])
+    noise = res.group("noise")
+    assert noise.datasets == ("data",)
+    s_hat = float(noise.sigma_hat[0])
     assert abs(s_hat / lg.sigma - 1) < 0.10  # the generating sigma, within 10 %
     exact_min = minimize_scalar(lambda s: -lg.log_evidence(s), bounds=(0.1, 1.0),
                                 method="bounded").x
     assert abs(s_hat / exact_min - 1) < 0.02  # the minimum of the exact F
-    assert float(noise["sigma_hat_err_data"]) < 0.02 * s_hat
-    F, err = noise["free_energy_data"], noise["free_energy_err_data"]
-    sig = F["sigma_data"].values
-    assert sig[np.argmin(F.values)] == pytest.approx(s_hat, rel=0.03)
+    assert float(noise.sigma_hat_err[0]) < 0.02 * s_hat
+    sig, F, err = noise.curve("data")
+    assert sig[np.argmin(F)] == pytest.approx(s_hat, rel=0.03)
     for s in (0.8 * s_hat, s_hat, 1.3 * s_hat, 2.5 * s_hat):
         i = int(np.argmin(np.abs(sig - s)))
         exact = -lg.log_evidence(sig[i])
-        assert abs(F.values[i] - exact) < 3 * err.values[i] + 0.05, (sig[i], F.values[i], exact)
+        assert abs(F[i] - exact) < 3 * err[i] + 0.05, (sig[i], F[i], exact)
     # the result is the posterior at sigma_hat, of the problem with sigma fixed there
     assert res.problem.fixed["sigma_data"] == pytest.approx(s_hat)
     assert "sigma_data" not in res.parameter_names
@@ -64,7 +64,7 @@ def test_several_datasets_coordinate_wise(caplog):
     # one for the pilot that chose the replicas, whose rungs differ)
     compiled = [r for r in caplog.messages if r.startswith("Finished XLA compilation of")]
     assert sum("chunk_fn" in m for m in compiled) == 2
-    noise = res.tree["noise"].to_dataset()
+    noise = res.group("noise")
     X = np.concatenate([xs[k] for k in sig])
     Y = np.concatenate([ys[k] for k in sig])
 
@@ -75,17 +75,18 @@ def test_several_datasets_coordinate_wise(caplog):
     opt = minimize(lambda p: exact_F(*np.exp(p)), np.log([0.3, 0.8]), method="Nelder-Mead",
                    options={"xatol": 1e-6, "fatol": 1e-8})
     s_exact = np.exp(opt.x)
-    s_hat = np.array([float(noise["sigma_hat_lo"]), float(noise["sigma_hat_hi"])])
+    assert noise.datasets == ("lo", "hi")
+    s_hat = np.asarray(noise.sigma_hat)
     np.testing.assert_allclose(s_hat, s_exact, rtol=0.04)
     np.testing.assert_allclose(s_hat, [0.2, 1.0], rtol=0.2)
-    assert noise.attrs["scheme"] == "coordinate-wise"
+    assert res.tree["noise"].attrs["scheme"] == "coordinate-wise"
     assert res.problem.fixed["sigma_lo"] == pytest.approx(s_hat[0])
     # calibrated slices through sigma_hat agree with the exact joint free energy
-    F = noise["free_energy_lo"]
+    sig_lo, F, _ = noise.curve("lo")
     for s in (0.8 * s_hat[0], s_hat[0], 1.5 * s_hat[0]):
-        i = int(np.argmin(np.abs(F["sigma_lo"].values - s)))
-        exact = exact_F(F["sigma_lo"].values[i], s_hat[1])
-        assert abs(F.values[i] - exact) < 0.3, (s, F.values[i], exact)
+        i = int(np.argmin(np.abs(sig_lo - s)))
+        exact = exact_F(sig_lo[i], s_hat[1])
+        assert abs(F[i] - exact) < 0.3, (s, F[i], exact)
 
 
 def test_free_and_free_energy_differ_with_few_points():

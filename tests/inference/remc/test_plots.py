@@ -16,7 +16,7 @@ import bayesfit  # noqa: E402
 def test_plot_free_energy_marks_sigma_hat(noise_fit):
     fig = bayesfit.plot_free_energy(noise_fit)
     ax = fig.axes[0]
-    s_hat = float(noise_fit.tree["noise"]["sigma_hat_data"])
+    s_hat = float(noise_fit.noise_table().loc["data", "sigma_hat"])
     xs = [line.get_xdata() for line in ax.get_lines()]
     assert any(np.allclose(x, s_hat) for x in xs)  # the vertical line / the marker
     assert ax.get_xscale() == "log" and ax.get_title() == "data"

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from bayesfit.io._csv import read_table
+from bayesfit.studies import theory as inf
 from bayesfit.theory import examples, games
-from bayesfit.theory import inference as inf
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "examples"
 

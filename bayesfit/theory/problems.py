@@ -1,17 +1,18 @@
-"""Python-level inference helpers for the learning-theory use cases.
+"""The estimation problems of the learning-theory use cases (no inference here).
 
-1. :func:`fit_learning_curves`: rho, eta and the effective learning rate tau from logged
+1. :func:`curves_problem`: rho, eta and the effective learning rate tau from logged
    learning curves (epsilon_g(t) or KL(t)) of several runs, each with its own initial
-   overlap (a nuisance); reports the posterior of beta_PC (``predictions`` group).
-2. :func:`fit_dataset_sizes`: rho, eta and lam from final errors or rate-distortion
-   points at several dataset sizes; :func:`beta_c_band` gives the posterior band of the
-   collapse boundary beta_c(alpha).
-3. :func:`fit_game_supports`: the aspect ratio of random matrix games from the support
+   overlap (a nuisance); :func:`beta_pc_posterior` reads beta_PC from the predictions.
+2. :func:`sizes_problem`: rho, eta and lam from final errors or rate-distortion points at
+   several dataset sizes; :func:`beta_c_band` gives the posterior band of the collapse
+   boundary beta_c(alpha).
+3. :func:`games_problem`: the aspect ratio of random matrix games from the support
    fractions (and/or values) of their solutions.
 
-Each ``*_problem`` function builds the :class:`bayesfit.Problem` (to fit it any way you
-like); each ``fit_*`` runs :func:`bayesfit.fit` on it and attaches the kernel's
-predictions to the result. Priors are NumPyro distributions; the defaults are broad.
+Each ``*_problem`` function returns the :class:`bayesfit.Problem` and its kernel; fit it
+with ``bayesfit.fit(problem, method, predictions=kernel.predictions())``, or with the
+``fit_*`` helpers of :mod:`bayesfit.studies.theory`. Priors are NumPyro distributions;
+the defaults are broad.
 """
 
 from __future__ import annotations
@@ -26,9 +27,6 @@ import numpy as np
 import numpyro.distributions as dist
 
 from ..core import Dataset, Problem
-from ..inference import NUTS, fit
-from ..inference._optimize import fd_laplace_covariance as fd_laplace_covariance
-from ..results import predict
 from . import vae
 from ._kernel_game import MatrixGameKernel
 from ._kernel_ode import LinearVAEODEKernel
@@ -123,44 +121,6 @@ def curves_problem(
     return problem, kernel
 
 
-@dataclass(frozen=True)
-class OdeNUTS(NUTS):
-    """:class:`bayesfit.NUTS` for models that are only reverse-differentiable (the ODE
-    kernel): chains start around the MAP with the spread of
-    :func:`fd_laplace_covariance` instead of ``jax.hessian``."""
-
-    def laplace(self, problem, z):
-        return fd_laplace_covariance(problem.log_density_z, z)
-
-
-# Start from the problem's data-informed initial values (one MAP search): multi-start
-# searches from prior draws spend most of their time in stiff, near-unstable corners of
-# the ODE's parameter space. Dense mass: tau and the plateau nuisances are correlated.
-DEFAULT_NUTS = OdeNUTS(restarts=1, dense_mass=True)
-
-
-def _fit_with_predictions(problem, kernel, method, fit_kwargs):
-    result = fit(problem, method, **fit_kwargs)
-    result.tree["predictions"] = predict(result, problem, kernel.predictions())
-    return result
-
-
-def fit_learning_curves(
-    curves: Sequence[Curve],
-    *,
-    tau_nominal: float | None = None,
-    priors=None,
-    lam=0.0,
-    M: int = 1,
-    method: Any = DEFAULT_NUTS,
-    **fit_kwargs,
-):
-    """Use case 1: fit :func:`curves_problem`; the result's ``predictions`` group holds
-    beta_pc, beta_opt and eps_g_star(beta). ``fit_kwargs`` go to :func:`bayesfit.fit`."""
-    problem, kernel = curves_problem(curves, tau_nominal=tau_nominal, priors=priors, lam=lam, M=M)
-    return _fit_with_predictions(problem, kernel, method, fit_kwargs)
-
-
 def beta_pc_posterior(result) -> np.ndarray:
     """Posterior draws of the collapse threshold beta_PC (from the predictions group)."""
     return np.asarray(result.tree["predictions"]["beta_pc"].values).ravel()
@@ -213,14 +173,6 @@ def sizes_problem(
     return Problem(params, datasets, name="linear VAE versus dataset size"), kernel
 
 
-def fit_dataset_sizes(
-    series: Sequence[SizeSeries], *, priors=None, method: Any = "nuts", **fit_kwargs
-):
-    """Use case 2: fit :func:`sizes_problem`; predictions include beta_c(alpha)."""
-    problem, kernel = sizes_problem(series, priors=priors)
-    return _fit_with_predictions(problem, kernel, method, fit_kwargs)
-
-
 def beta_c_band(result, alpha, *, prob: float = 0.95, max_draws: int = 400) -> dict:
     """Posterior median and equal-tailed ``prob`` band of beta_c at ``alpha`` (array)."""
     rho, eta, lam = (np.asarray(result.draws(k)) for k in ("rho", "eta", "lam"))
@@ -259,11 +211,3 @@ def games_problem(
         )
     params = {"gamma": dist.LogUniform(0.05, 20.0) if prior is None else prior}
     return Problem(params, datasets, name="random matrix games"), kernel
-
-
-def fit_game_supports(
-    *, rho_x=None, rho_y=None, value=None, prior=None, method: Any = "nuts", **fit_kwargs
-):
-    """Use case 3: fit :func:`games_problem`."""
-    problem, kernel = games_problem(rho_x=rho_x, rho_y=rho_y, value=value, prior=prior)
-    return _fit_with_predictions(problem, kernel, method, fit_kwargs)

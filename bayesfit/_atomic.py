@@ -1,4 +1,9 @@
-"""Atomic file writes: a reader never sees a half-written file."""
+"""Atomic file writes: a reader never sees a half-written file.
+
+The one writer used by io (data files), results (fit.nc, report CSVs), REMC checkpoints
+and the EBM comparison trees. It sits at the bottom of the package (imports nothing from
+bayesfit), so every layer can use it without reaching into another.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +29,9 @@ def write_atomic(path: str | os.PathLike, writer: Callable[[Path], None]) -> Pat
         writer(tmp)
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
+        umask = os.umask(0)  # mkstemp creates 0600; give the file the usual permissions
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
