@@ -34,7 +34,7 @@ y = "y"
 [inference]
 method = "remc"
 chains = 2
-draws = 120
+draws = 200
 warmup = 120
 seed = 3
 options = { replicas = 6, leapfrog_steps = 3, noise = "free_energy", noise_sweeps = 0, map_restarts = 4 }
