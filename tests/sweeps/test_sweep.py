@@ -27,7 +27,7 @@ seeds = [3]
 plots = false
 [sweep.set]
 "inference.chains" = 1
-"inference.draws" = 150
+"inference.draws" = 400
 "inference.warmup" = 150
 
 [[variants]]
