@@ -163,7 +163,7 @@ CASES = {
                               rf"{M} \[inference.options\]: method 'map' has no option"),
     "bad remc option": ("line", [('method = "map"', 'method = "remc"'),
                                  ("draws = 50", "draws = 50\n[inference.options]\nreplicas = 1")],
-                        None, "fit", r"REMC: replicas must be >= 3"),
+                        None, "fit", r"REMC: replicas must be .*>= 3"),
     # -- data files ----------------------------------------------------------------------------
     "data file missing": ("line", [('file = "data.csv"', 'file = "missing.csv"')], None, "fit",
                           r"missing.csv: data file not found"),
