@@ -163,7 +163,7 @@ def _run_all(payloads: list[dict], scheduler, workers, progress) -> dict[str, di
                            "message": f"{type(err).__name__}: {err}"}
                 records[p["name"]] = rec
                 pbar.update(1)
-                if not pbar.disable:
+                if not getattr(pbar, "disable", True):  # a live tqdm bar shows it
                     continue
                 print(f"  {rec['name']}: {rec['status']} ({rec.get('wall_time_s', '-')} s)",
                       flush=True)

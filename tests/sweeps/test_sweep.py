@@ -27,7 +27,7 @@ seeds = [3]
 plots = false
 [sweep.set]
 "inference.chains" = 1
-"inference.draws" = 150
+"inference.draws" = 400
 "inference.warmup" = 150
 
 [[variants]]
@@ -144,7 +144,7 @@ def test_a_killed_worker_loses_no_fit(tmp_path):
     for name in folders:
         record = json.loads((out / name / "sweep_task.json").read_text())
         assert record["status"] == "ok"
-        assert _posterior(out / name / "fit.nc")["tau"].shape == (1, 150)
+        assert _posterior(out / name / "fit.nc")["tau"].shape == (1, 400)
 
 
 @pytest.mark.parametrize("edit, needle", [
@@ -179,6 +179,6 @@ def test_sweep_file_keys_are_checked(tmp_path):
     tasks = spec.tasks()
     assert [t.variant for t in tasks] == ["free", "c_fixed"]
     assert tasks[1].doc["parameters"]["c"] == {"value": 0.5, "units": "arb"}
-    assert tasks[0].doc["inference"]["draws"] == 150
+    assert tasks[0].doc["inference"]["draws"] == 400
     assert Path(tasks[0].doc["datasets"][0]["file"]).is_absolute()
     assert tasks[0].data_key == tasks[1].data_key
