@@ -53,4 +53,5 @@ def test_four_devices_give_the_draws_of_one(tmp_path):
     assert int(one["devices"]) == 1 and int(four["devices"]) == 4
     for method in ("nuts", "remc"):
         assert one[method].shape == four[method].shape
-        np.testing.assert_allclose(four[method], one[method], rtol=1e-10, atol=1e-12)
+        # rounding-level differences only (the partitioned program may sum in another order)
+        np.testing.assert_allclose(four[method], one[method], rtol=1e-8, atol=1e-10)
