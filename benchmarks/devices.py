@@ -1,10 +1,10 @@
-"""Benchmark: one REMC fit with its runs on 1 device vs laid out over 4 devices.
+"""Benchmark: one NUTS fit with its chains on 1 device vs laid out over 4 devices.
 
 Each device count runs in its own process (``XLA_FLAGS=--xla_force_host_platform_device_count``
 must be set before JAX starts); on a CPU the "devices" share the same cores, so this
 measures the overhead of the layout and checks that the draws agree; on a machine with
 several accelerators set ``--real`` to use them as they are. The fit: the relaxation
-example (models/examples/relaxation.toml), REMC with 4 runs.
+example (models/examples/relaxation.toml), NUTS with 4 chains (REMC runs are not sharded yet).
 
 Run: ``.venv/bin/python benchmarks/devices.py [--runs 4] [--draws 300]``.
 """
@@ -31,7 +31,7 @@ from bayesfit.io import load_model
 runs, draws = int(sys.argv[2]), int(sys.argv[3])
 problem = load_model(sys.argv[1]).problem()
 t0 = time.perf_counter()
-res = bayesfit.fit(problem, bayesfit.REMC(replicas=6), chains=runs, draws=draws,
+res = bayesfit.fit(problem, bayesfit.NUTS(), chains=runs, draws=draws,
                    warmup=draws, seed=11, progress=False, predictive=False)
 wall = time.perf_counter() - t0
 z = np.stack([res.tree["posterior"][k].values for k in res.parameter_names])
@@ -69,7 +69,7 @@ def main() -> None:
     one = run(1, args, tmp)
     many = run(None if args.real else 4, args, tmp)
     diff = float(np.max(np.abs(np.load(many["z"]) - np.load(one["z"]))))
-    print(f"\nREMC, relaxation example, {args.runs} runs x 6 replicas, {args.draws} + "
+    print(f"\nNUTS, relaxation example, {args.runs} chains, {args.draws} + "
           f"{args.draws} steps (wall time includes compilation)")
     print("| devices | platform | wall [s] | ratio to 1 device |")
     print("|---|---|---|---|")
