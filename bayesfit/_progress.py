@@ -29,7 +29,10 @@ def _fmt(seconds: float) -> str:
 
 
 class StageLines:
-    """A tqdm-like object (``update``, context manager) that prints a few plain lines."""
+    """A tqdm-like object (``update``, ``close``, context manager) that prints a few plain
+    lines."""
+
+    disable = True  # no live bar: callers print their own per-item lines
 
     def __init__(self, total: int, desc: str, stream=None):
         self.total, self.desc = max(int(total), 1), desc
@@ -56,17 +59,28 @@ class StageLines:
             self.next_mark += 1
 
     def __exit__(self, exc_type, *_):
-        if exc_type is None and self.n >= self.total:
+        if exc_type is None:
+            self.close()
+        return False
+
+    def close(self) -> None:
+        """Print the closing line once (tqdm's ``close``), when every step was done."""
+        if self.n >= self.total and not getattr(self, "_closed", False):
+            self._closed = True
             print(f"{self.desc}: done, {self.total} steps in "
                   f"{_fmt(time.perf_counter() - self.t0)}", file=self.stream, flush=True)
-        return False
 
 
 class _Silent:
+    disable = True
+
     def __enter__(self):
         return self
 
     def update(self, k: int) -> None:
+        pass
+
+    def close(self) -> None:
         pass
 
     def __exit__(self, *_):

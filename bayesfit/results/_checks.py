@@ -60,7 +60,10 @@ def recorded_failures(attrs) -> list[str]:
     """The ``"check: message"`` entries recorded in ``attrs`` (empty when none)."""
     raw = attrs.get(ATTR, "[]")
     if isinstance(raw, str):
-        return list(json.loads(raw or "[]"))
+        try:
+            return list(json.loads(raw or "[]"))
+        except json.JSONDecodeError:  # a plain "; "-joined text
+            return [x for x in raw.split("; ") if x]
     return [str(x) for x in np.atleast_1d(raw)]
 
 

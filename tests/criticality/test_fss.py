@@ -1,6 +1,8 @@
 """Bayesian finite-size scaling: recovery with coverage on synthetic data, and the
 scaling check on data that do not depend on L."""
 
+from pathlib import Path
+
 import numpy as np
 
 import bayesfit  # noqa: F401
@@ -11,10 +13,10 @@ from bayesfit.criticality import (
     fit_fss,
     fit_fss_joint,
     fss_table,
-    scaling_function,
     synthetic_fss,
 )
 
+DATA = Path(__file__).resolve().parents[2] / "data" / "criticality"
 FAST = SamplerOptions(num_warmup=200, num_samples=200, num_chains=1, n_starts=256,
                       n_adam=100, seed=0)
 TRUE = {"tc": 1.0, "c1": 1.0, "c2": 0.5}
@@ -35,16 +37,17 @@ def test_collapse_recovers_known_exponents_with_coverage():
         assert hits >= 3, (name, hits)  # 95 % intervals: at most one miss in four
 
 
-def test_no_size_dependence_is_reported_as_no_scaling():
-    rng = np.random.default_rng(0)
-    size, temp = (a.ravel() for a in np.meshgrid([8.0, 16, 32], np.linspace(0.75, 1.25, 10),
-                                                 indexing="ij"))
-    value = scaling_function((temp - 1.0) * 5.0)
-    err = 0.02 * np.ones_like(value)
-    table = fss_table(size, temp, value + err * rng.standard_normal(value.shape), err)
-    res = fit_fss(table, FSSModel(), FAST)
+def test_markov_chain_negative_control_is_reported_as_no_scaling():
+    """The temperature-scaled Markov chain (shipped sweep, data/criticality/make_sweeps.py)
+    has no transition: the check must say so instead of returning a confident T_c."""
+    t = np.genfromtxt(DATA / "markov_sweep.csv", delimiter=",", names=True, skip_header=1)
+    table = fss_table(t["size"], t["temperature"], t["chi"], t["dchi"])
+    res = fit_fss(table, FSSModel(), SamplerOptions(num_warmup=300, num_samples=300,
+                                                    num_chains=1, n_starts=256, n_adam=100))
     check = check_scaling(res, n_draws=100)
     assert not check.scaling_supported, check.report()
     assert check.c1_interval[0] < 0.05  # 1/nu runs to zero: no divergent length
-    assert check.delta_elpd < 2 * check.delta_se
+    assert check.delta_elpd < 2 * check.delta_se  # collapse predicts no better
+    lo, hi = check.tc_interval
+    assert hi - lo > 0.5 * check.tc_prior_width  # T_c not located
     assert "NO finite-size scaling" in check.report()

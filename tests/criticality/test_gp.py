@@ -57,3 +57,22 @@ def test_fss_likelihood_gradient_matches_finite_differences():
         dn = dict(theta, **{k: theta[k] - h})
         fd = (float(f(up)) - float(f(dn))) / (2 * h)
         assert abs(float(g[k]) - fd) < 1e-4 * max(1.0, abs(fd)), (k, float(g[k]), fd)
+
+
+def test_collapse_and_plots_from_given_draws():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from bayesfit.criticality import FSSResult, SamplerOptions, plot_collapse, plot_raw
+
+    table = synthetic_fss(sizes=(8, 16), temperatures=np.linspace(0.8, 1.2, 6), seed=2)
+    draws = {k: np.full((1, 3), v) for k, v in
+             {"tc": 1.0, "c1": 1.0, "c2": 0.5, "log_amp": 0.0, "log_length": -1.0}.items()}
+    res = FSSResult([table], [FSSModel()], (), draws, 0, SamplerOptions())
+    x, y, e = res.collapse()
+    assert np.allclose(x, (table.temperature - 1.0) * table.size)
+    assert np.allclose(y, table.value / np.sqrt(table.size))
+    mu, sd = res.band(x)
+    assert np.max(np.abs(mu - y) / e) < 5 and np.all(sd >= 0)
+    plot_raw(table)
+    plot_collapse(res)

@@ -16,7 +16,6 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..._progress import bar
-from .._devices import shard_leading_axis
 from . import _sampler
 from ._checkpoint import Checkpoint, terminate_as_interrupt
 from ._ladder import initial_ladder
@@ -229,8 +228,6 @@ class Runner:
 
         last_save = t
         path = jax.tree_util.tree_map(jnp.asarray, path)
-        # independent runs over the local devices (a no-op on one device): same draws
-        states, run_keys = shard_leading_axis((states, run_keys), self.R)
         with bar(total, f"remc {stage}", progress) as pbar, terminate_as_interrupt():
             pbar.update(t)
             try:

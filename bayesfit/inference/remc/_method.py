@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import json
 import math
 import warnings
 from dataclasses import dataclass
@@ -255,8 +256,9 @@ class REMC(Method):
                  "round_trips": int(np.sum(run.round_trips)),
                  "round_trips_min": int(np.min(run.round_trips)),
                  "barrier": float(np.mean(run.barrier(main))), "rhat_max": rhat}
-        if failed:
-            attrs["diagnostics_failed"] = "; ".join(failed)
+        if failed:  # the "check: message" JSON list of bayesfit.results._checks
+            attrs["diagnostics_failed"] = json.dumps(failed)
+            attrs["diagnostics_ok"] = 0
         return Draws(z=jnp.asarray(run.z), sample_stats=stats, groups=groups, attrs=attrs,
                      problem=problem)
 
