@@ -137,13 +137,16 @@ def test_a_killed_worker_loses_no_fit(tmp_path):
         thread.join(1800)
     assert killed is not None, "no fit was seen running"
     res = done["res"]
-    assert sorted(res.table["status"]) == ["ok"] * 4
+    # every fit finished and was recorded (a short 1-chain fit may fail the ESS check: that is
+    # a finished fit with its warning, not a lost one)
+    finished = {"ok", "diagnostics_failed"}
+    assert len(res.table) == 4 and set(res.table["status"]) <= finished
     folders = sorted(p.name for p in out.iterdir() if p.is_dir() and not p.name.startswith("."))
     assert folders == sorted(res.table["name"])  # every fit once, nothing else
     assert not list(out.glob(".*.partial-*"))
     for name in folders:
         record = json.loads((out / name / "sweep_task.json").read_text())
-        assert record["status"] == "ok"
+        assert record["status"] in finished
         assert _posterior(out / name / "fit.nc")["tau"].shape == (1, 400)
 
 
