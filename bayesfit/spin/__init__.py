@@ -11,8 +11,8 @@ exact diagonalisation: :class:`FtlmCluster` (finite-temperature Lanczos, options
 
 from ._checks import ParameterError as ParameterError
 from ._cluster import ClusterError as ClusterError
-from ._ftlm import FTLM as FTLM
 from ._ftlm import FtlmCluster as FtlmCluster
+from ._ftlm_options import FTLM as FTLM
 from ._model import Cluster as Cluster
 from ._symmetry import cluster_symmetries as cluster_symmetries
 from ._symmetry import coupling_renamings as coupling_renamings

@@ -7,6 +7,7 @@ the offending value and says what to do.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -268,3 +269,39 @@ def check_cluster(
         xxz_names=tuple(xxz_names),
         xxz_classes=tuple(xxz_classes),
     )
+
+
+#: The structure keywords of a cluster (checked by :func:`check_cluster`), as the solver
+#: classes take them through ``**structure``.
+STRUCTURE = frozenset(inspect.signature(check_cluster).parameters) - {"spins", "couplings", "where"}
+
+
+def check_structure(
+    spins: Sequence[Any],
+    couplings: Mapping[str, Sequence[Sequence[int]]],
+    structure: Mapping[str, Any],
+    *,
+    solver: str,
+    own: set[str],
+    where: str = "",
+) -> ClusterSpec:
+    """:func:`check_cluster` for a solver class named ``solver`` that takes the structure
+    keywords as ``**structure`` and its own keywords ``own``: an unknown keyword is refused
+    with the list of those it takes."""
+    unknown = sorted(set(structure) - STRUCTURE)
+    if unknown:
+        raise ClusterError(f"{where + ': ' if where else ''}{solver} has no argument(s) "
+                           f"{unknown}; it takes {sorted(STRUCTURE | own)}.")
+    return check_cluster(spins, couplings, where=where, **structure)
+
+
+def impurity_two_s(value: Any, where: str) -> int:
+    """2 S of the paramagnetic impurities of the ``rho_imp`` term (``where``: message
+    prefix ending in ": " or empty)."""
+    try:
+        return _spin(value, 0, "")
+    except ClusterError:
+        raise ClusterError(
+            f"{where}impurity_spin = {value!r} must be a positive "
+            "half-integer (0.5 for Cu(II) impurities)."
+        ) from None

@@ -20,7 +20,6 @@ Conventions, units and reference values: ``shared/specs/spin-clusters.md``.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -29,14 +28,13 @@ import jax.numpy as jnp
 import numpy as np
 
 from ._checks import positive
-from ._cluster import ClusterError, _spin, check_cluster
+from ._cluster import ClusterError, check_structure, impurity_two_s
 from ._directions import field_nodes, parse_direction
 from ._engine import Engine, group_by_field
 from ._memory import check_size, path_for
 from ._thermo import Spectrum
 from ._units import R_GAS, chi_unit, unit_factor
 
-_STRUCTURE = set(inspect.signature(check_cluster).parameters) - {"spins", "couplings", "where"}
 _OWN = {"impurity_spin", "powder_points", "max_memory_gib", "where"}
 
 
@@ -89,19 +87,10 @@ class Cluster:
         # convention, energy_unit, formula_units, g_groups, anisotropy, rhombic, axial_g,
         # xxz: the structure of
         # the cluster, checked (and defaulted) in one place, check_cluster
-        unknown = sorted(set(structure) - _STRUCTURE)
-        if unknown:
-            raise ClusterError(f"{where + ': ' if where else ''}Cluster has no argument(s) "
-                               f"{unknown}; it takes {sorted(_STRUCTURE | _OWN)}.")
-        self.spec = check_cluster(spins, couplings, where=where, **structure)
+        self.spec = check_structure(spins, couplings, structure, solver="Cluster", own=_OWN,
+                                    where=where)
         self._where = f"{where}: " if where else ""
-        try:
-            self._imp_two_s = _spin(impurity_spin, 0, "")
-        except ClusterError:
-            raise ClusterError(
-                f"{self._where}impurity_spin = {impurity_spin!r} must be a positive "
-                "half-integer (0.5 for Cu(II) impurities)."
-            ) from None
+        self._imp_two_s = impurity_two_s(impurity_spin, self._where)
         if not isinstance(powder_points, int) or powder_points < 1:
             raise ClusterError(
                 f"{self._where}powder_points must be a positive integer, got {powder_points!r}."
