@@ -21,26 +21,12 @@ import pytest
 from bayesfit.cli.main import main
 from bayesfit.io import read_table
 
-LINE = """title = "line"
-[kernel]
-name = "function"
-[parameters]
-a = { prior = "Normal", loc = 0.0, scale = 5.0, units = "m/s" }
-b = { prior = "Normal", loc = 0.0, scale = 5.0, units = "m" }
-[[datasets]]
-name = "pos"
-file = "data.csv"
-x = "t"
-y = "y"
-x_units = "s"
-y_units = "m"
-expression = "a * x + b"
-simulate = { x = { start = 0, stop = 3, num = 4 } }
-[inference]
-method = "map"
-draws = 50
-"""
-LINE_DATA = "# units: t = s, y = m\nt,y\n0,1\n1,3\n2,5.1\n3,6.9\n"
+from . import _helpers
+from ._helpers import line_model, write_model
+
+LINE = line_model('method = "map"\ndraws = 50\n',
+                  extra="simulate = { x = { start = 0, stop = 3, num = 4 } }")
+LINE_DATA = "# units: t = s, y = m\n" + _helpers.LINE_DATA
 
 DIMER = """title = "dimer"
 [kernel]
@@ -240,10 +226,8 @@ def _prepare(tmp: Path, base: str, edits, data, mode: str) -> list[str]:
     text = LINE if base == "line" else DIMER
     for old, new in edits:
         text = _sub(text, old, new)
-    model, out = tmp / M, tmp / "out"
-    model.write_text(text)
     payload = data if data is not None else (LINE_DATA if base == "line" else DIMER_DATA)
-    (tmp / "data.csv").write_bytes(payload if isinstance(payload, bytes) else payload.encode())
+    model, out = write_model(tmp, text, payload, M), tmp / "out"
     fit = ["fit", str(model), "--out", str(out), "--no-plots", "--no-progress"]
     sim = ["simulate", str(model), "--set", "a=1", "--set", "b=2"]
     if mode == "fit":

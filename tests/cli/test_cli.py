@@ -11,39 +11,18 @@ import pytest
 import bayesfit as bf
 from bayesfit.cli.main import main
 
+from ._helpers import LINE_DATA, line_model, write_model
+
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "models" / "examples" / "relaxation.toml"
 
-MODEL = """
-title = "line"
-[kernel]
-name = "function"
-[parameters]
-a = {{ prior = "Normal", loc = 0.0, scale = 5.0, units = "m/s" }}
-b = {{ prior = "Normal", loc = 0.0, scale = 5.0, units = "m" }}
-[[datasets]]
-name = "pos"
-file = "data.csv"
-x = "t"
-y = "y"
-x_units = "s"
-y_units = "m"
-expression = "a * x + b"
-{extra}
-[inference]
-method = "map"
-draws = 200
-"""
-
-
-def _setup(tmp_path, model_extra="", data="t,y\n0,1\n1,3\n2,5.1\n3,6.9\n", replace=None):
-    text = MODEL.format(extra=model_extra)
+def _setup(tmp_path, model_extra="", data=LINE_DATA, replace=None):
+    # a blank first line, and the extra dataset line even when empty: line 6 holds "a ="
+    text = "\n" + line_model('method = "map"\ndraws = 200\n', extra=model_extra)
     for old, new in (replace or {}).items():
         assert old in text
         text = text.replace(old, new)
-    (tmp_path / "m.toml").write_text(text)
-    (tmp_path / "data.csv").write_text(data)
-    return tmp_path / "m.toml"
+    return write_model(tmp_path, text, data)
 
 
 def test_version(capsys):

@@ -14,14 +14,13 @@ from bayesfit.cli.main import main
 from bayesfit.kernels import ForwardModel, Prediction
 from bayesfit.kernels._registry import _REGISTRY
 
+from ..cli._helpers import LINE_PARAMETERS
+
 MODEL = """
 title = "two lines, unknown noise"
 [kernel]
 name = "test_line_with_predictions"
-[parameters]
-a = { prior = "Normal", loc = 0.0, scale = 5.0, units = "m/s" }
-b = { prior = "Normal", loc = 0.0, scale = 5.0, units = "m" }
-[[datasets]]
+""" + LINE_PARAMETERS + """[[datasets]]
 name = "near"
 file = "near.csv"
 x = "t"
