@@ -1,8 +1,10 @@
 """Atomic file writes: a reader never sees a half-written file.
 
 The one writer used by io (data files), results (fit.nc, report CSVs), REMC checkpoints
-and the EBM comparison trees. It sits at the bottom of the package (imports nothing from
-bayesfit), so every layer can use it without reaching into another.
+and the EBM comparison trees; and the one writability probe of an output folder (the
+CLI's ``--out``, a sweep's folder), run before any work. It sits at the bottom of the
+package (imports nothing from bayesfit), so every layer can use it without reaching into
+another.
 """
 
 from __future__ import annotations
@@ -43,3 +45,14 @@ def write_atomic(path: str | os.PathLike, writer: Callable[[Path], None]) -> Pat
 def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
     """Atomically write ``text`` to ``path``."""
     return write_atomic(path, lambda p: p.write_text(text))
+
+
+def probe_writable(folder: str | os.PathLike) -> None:
+    """Create ``folder`` (and its parents) if needed, then create and remove a probe file
+    in it, so that a permission problem shows before any work; raises ``OSError`` (the
+    caller says which option or folder it was and what to do)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, probe = tempfile.mkstemp(prefix=".bayesfit-probe-", dir=folder)
+    os.close(fd)
+    os.unlink(probe)

@@ -10,10 +10,9 @@ ten-minute fit.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
+from .._atomic import probe_writable
 from ..errors import BayesfitError
 
 CHECKPOINT = "checkpoint.npz"
@@ -39,10 +38,7 @@ def check_output_folder(out: Path, *, resume: bool, force: bool, command: str) -
             f"--out {out} already holds {what}; nothing was fitted. Choose another --out, "
             f"add --force to overwrite it{hint}.")
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(prefix=".bayesfit-probe-", dir=out)
-        os.close(fd)
-        os.unlink(probe)
+        probe_writable(out)
     except OSError as err:
         raise BayesfitError(
             f"--out {out}: cannot write there ({err.strerror or err}); choose a folder you "

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import tomli_w
 
+from .._atomic import probe_writable
 from .._progress import bar
 from ..errors import BayesfitError
 from ..io import load_model
@@ -38,10 +38,7 @@ class SweepResult:
 
 def _writable(out: Path) -> None:
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(prefix=".write-test-", dir=out)
-        os.close(fd)
-        os.unlink(probe)
+        probe_writable(out)
     except OSError as err:
         raise BayesfitError(f"output folder {out}: cannot write there ({err.strerror}); "
                             "give another folder (--out).") from None
