@@ -43,7 +43,7 @@ from threadpoolctl import threadpool_limits
 
 import bayesfit  # noqa: F401  (float64)
 
-from _spin.common import B_M, T_CHI, T_M, fmt, ring_bonds
+from _spin.common import B_M, T_CHI, T_M, fmt, print_head, print_row, ring_bonds
 from _spin.ed_table import bench_case
 from _spin.floor import floor_case, floor_cases, floor_table
 from _spin.ftlm import ftlm_main
@@ -105,8 +105,7 @@ def main():
         "x blocked",
         "x quspin",
     )
-    print("| " + " | ".join(head) + " |")
-    print("|" + "---|" * len(head))
+    print_head(head)
     for label, spins, bonds, qs in cases:
         r = bench_case(label, spins, bonds, quspin=qs)
         ratio = [
@@ -125,7 +124,7 @@ def main():
             fmt(r, "quspin_s"),
             *ratio,
         ]
-        print("| " + " | ".join(cells) + " |", flush=True)
+        print_row(cells)
         if "check" in r:
             assert r["check"] < 1e-6, f"bayesfit and scipy dense disagree: {r['check']:.2e}"
     if not args.quick:

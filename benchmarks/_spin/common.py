@@ -1,5 +1,6 @@
 """Settings shared by every spin-kernel table: the likelihood's temperatures and fields,
-the ring bonds, the reference parameters, and the timers and the time format."""
+the ring bonds, the reference parameters, the timers, the time format and the Markdown
+table rows."""
 
 from __future__ import annotations
 
@@ -21,24 +22,20 @@ def ring_bonds(n):
     return {"J1": j1, "J2": j2} if j2 else {"J1": j1}
 
 
-def timed(fn, repeat=3):
+def timed(fn, repeat=3, clock=time.perf_counter):
+    """Best of ``repeat`` calls of ``fn`` (s) on ``clock`` (default: wall time)."""
     best = np.inf
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0 = clock()
         fn()
-        best = min(best, time.perf_counter() - t0)
+        best = min(best, clock() - t0)
     return best
 
 
 def cpu_timed(fn, repeat=3):
     """Best CPU time (all threads of this process) of ``repeat`` calls: on a shared,
     oversubscribed machine wall time measures the neighbours, CPU time the work."""
-    best = np.inf
-    for _ in range(repeat):
-        t0 = time.process_time()
-        fn()
-        best = min(best, time.process_time() - t0)
-    return best
+    return timed(fn, repeat, clock=time.process_time)
 
 
 def fmt(row, key):
@@ -47,3 +44,14 @@ def fmt(row, key):
     v = row[key]
     s = f"{v * 1e3:.1f} ms" if v < 1 else f"{v:.2f} s"
     return ("~" + s) if row.get(key.replace("_s", "_est")) else s
+
+
+def print_head(head):
+    """The Markdown header and rule of a table with columns ``head``."""
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+
+
+def print_row(cells):
+    """One Markdown table row, flushed (rows come one case at a time)."""
+    print("| " + " | ".join(cells) + " |", flush=True)

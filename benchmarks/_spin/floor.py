@@ -13,7 +13,7 @@ import scipy.linalg as sla
 
 from bayesfit.spin import Cluster
 
-from .common import B_M, P0, T_CHI, T_M, cpu_timed, fmt, ring_bonds
+from .common import B_M, P0, T_CHI, T_M, cpu_timed, fmt, print_head, print_row, ring_bonds
 
 
 def floor_cases():
@@ -141,8 +141,7 @@ def floor_table(names, blas_threads, script):
         "peak RSS",
         "guard",
     )
-    print("| " + " | ".join(head) + " |")
-    print("|" + "---|" * len(head))
+    print_head(head)
     for name in names:
         cmd = [sys.executable, str(script), "--floor-case", name,
                "--blas-threads", str(blas_threads)]
@@ -166,4 +165,4 @@ def floor_table(names, blas_threads, script):
             f"{r['peak_gib']:.2f} GiB",
             f"{r['guard_gib']:.2f} GiB",
         ]
-        print("| " + " | ".join(cells) + " |", flush=True)
+        print_row(cells)

@@ -19,7 +19,7 @@ import numpy as np
 
 from bayesfit.spin import Cluster
 
-from .common import C_CGS
+from .common import C_CGS, print_head, print_row
 
 CHAIN_MAX, CHAIN_T_MAX = 0.146926, 0.640851
 
@@ -112,8 +112,7 @@ def ftlm_main(argv=None):
     head = ("N", "largest sector", "build", "compile", "value", "value+grad", "sd median",
             "sd max T<=10K", "err median", "err max T<=10K", "err max", "max |err|/sd",
             "peak RSS")
-    print("| " + " | ".join(head) + " |")
-    print("|" + "---|" * len(head))
+    print_head(head)
     last = None
     for n in args.ftlm_sizes:
         r, last = _ftlm_case(n, opts)
@@ -123,7 +122,7 @@ def ftlm_main(argv=None):
                  pct("err_med"), pct("err_low"),
                  pct("err_max") + (f" at {r['t_err_max']:.0f} K" if "err_max" in r else ""),
                  f"{r['z_max']:.1f}" if "z_max" in r else "-", f"{r['rss_gib']:.2f} GiB"]
-        print("| " + " | ".join(cells) + " |", flush=True)
+        print_row(cells)
         assert r["finite"], "non-finite FTLM gradient"
     if last is not None:
         height, height_sd, t_max = _chain_check(last)
