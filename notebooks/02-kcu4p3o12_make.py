@@ -24,7 +24,7 @@ from bayesfit.io import load_model
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "results" / "kcu4p3o12"
 # the method of the main job (models/kcu4p3o12.toml) at shorter settings
-METHOD = REMC(replicas=12, leapfrog_steps=4, mass="dense", noise="free_energy", noise_sweeps=0)
+METHOD = REMC(replicas=12, reference="prior", leapfrog_steps=4, mass="dense", noise="free_energy", noise_sweeps=0)
 RUN = dict(chains=2, draws=150, warmup=250, seed=1, progress=False)
 
 

@@ -6,7 +6,10 @@ settings than ``models/kcu4p3o12.toml`` (12 replicas, 2 runs, 250 + 150 steps, n
 coordinate sweep): the generating values are recovered, the susceptibility alone leaves the couplings
 poorly determined, and the evidence prefers the generating four-coupling model over
 J2 = 0. The generating values are read from the data files' headers (written by
-``bayesfit simulate``), not repeated here.
+``bayesfit simulate``), not repeated here. Notebook 02 reads the same three fits from
+``notebooks/results/kcu4p3o12/`` (made by ``notebooks/02-kcu4p3o12_make.py --all``); each
+test also checks that the shipped file is the fit this code makes, so the notebook cannot
+show stale results.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from bayesfit.io import load_model
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "kcu4p3o12.toml"
+SHIPPED = ROOT / "notebooks" / "results" / "kcu4p3o12"
 COUPLINGS = ["J1", "J2", "J3", "J4"]
 
 
@@ -65,6 +69,18 @@ def joint():
     return _joint()
 
 
+def _same_fit(shipped_name: str, fresh) -> None:
+    """The notebook's shipped fit agrees with the fresh one: posterior means within 0.5 sd
+    (the two runs differ only in floating-point rounding across machines) and the same log
+    evidence within 3 standard errors."""
+    shipped = bayesfit.load(SHIPPED / f"{shipped_name}.nc")
+    for name in fresh.tree["posterior"].to_dataset().data_vars:
+        a, b = shipped.draws(name), fresh.draws(name)
+        assert abs(a.mean() - b.mean()) < 0.5 * b.std(), (shipped_name, name, a.mean(), b.mean())
+    err = np.hypot(shipped.log_evidence_err or 0.0, fresh.log_evidence_err or 0.0)
+    assert abs(shipped.log_evidence - fresh.log_evidence) < 3 * err + 1e-6, shipped_name
+
+
 def test_joint_fit_recovers_the_generating_values(joint):
     table = joint.summary()
     for name in [*COUPLINGS, "g"]:
@@ -75,12 +91,14 @@ def test_joint_fit_recovers_the_generating_values(joint):
     for name, sd in NOISE.items():
         est = float(noise.loc[name, "sigma_hat"])
         assert abs(est / sd - 1) < 0.2, (name, est, sd)
+    _same_fit("joint", joint)
 
 
 def test_susceptibility_alone_leaves_the_couplings_poorly_determined(joint):
     chi_only = _fit(SPEC.parameters, [d for d in SPEC.read_datasets() if d.name == "chi"])
     ratio = {j: float(chi_only.draws(j).std() / joint.draws(j).std()) for j in COUPLINGS}
     assert sum(r >= 3.0 for r in ratio.values()) >= 2, ratio
+    _same_fit("chi_only", chi_only)
 
 
 def test_evidence_prefers_the_four_coupling_model(joint):
@@ -88,3 +106,4 @@ def test_evidence_prefers_the_four_coupling_model(joint):
     diff = joint.log_evidence - three.log_evidence
     err = np.hypot(joint.log_evidence_err, three.log_evidence_err)
     assert diff > 5.0 + 3.0 * err, (diff, err)
+    _same_fit("j2_zero", three)
