@@ -5,13 +5,6 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("MPLBACKEND", "Agg")
-# The suite compiles hundreds of small programs once each, two pytest workers on two cores:
-# XLA's LLVM optimisation costs more than it saves there (measured: -25% wall time on
-# tests/inference/test_conjugate.py), and one Eigen thread per worker avoids oversubscribing
-# the cores. Set before JAX loads; inherited by the CLI subprocesses, notebook kernels and
-# Dask workers the tests start. Export XLA_FLAGS yourself to test with other settings.
-os.environ.setdefault("XLA_FLAGS", "--xla_backend_optimization_level=0 "
-                      "--xla_cpu_multi_thread_eigen=false")
 
 import numpy as np  # noqa: E402
 import numpyro.distributions as dist  # noqa: E402
@@ -59,14 +52,3 @@ class Conjugate:
 @pytest.fixture(scope="session")
 def conjugate():
     return Conjugate()
-
-
-def pytest_collection_modifyitems(config, items):
-    """Under ``pytest -n`` (``--dist loadgroup``, scripts/test.sh) a test module runs on one
-    worker, so its module fixtures and cached fits are built once, not once per worker that
-    happens to get one of its tests. The notebooks are independent of one another and are
-    spread over the workers one by one."""
-    for item in items:
-        if item.nodeid.startswith("tests/notebooks/"):
-            continue
-        item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))

@@ -1,17 +1,12 @@
 """Use cases with known truth (short chains): learning curves -> rho, eta, tau and
 beta_PC; final errors versus dataset size -> rho, eta, lam and the collapse boundary;
-support fractions of sampled games -> the aspect ratio.
-
-Use cases 1 and 2 fit by MAP + Laplace draws (every likelihood call solves the ODE or the
-saddle point; NUTS on them costs minutes). NUTS on the same problems runs in notebook 03
-(use case 2) and on use case 3 here; the ODE and replica gradients are checked against
-finite differences in tests/theory."""
+support fractions of sampled games -> the aspect ratio."""
 
 from pathlib import Path
 
 import numpy as np
+import pytest
 
-from bayesfit.inference import MAP
 from bayesfit.io._csv import read_table
 from bayesfit.studies import theory as inf
 from bayesfit.theory import examples, games
@@ -30,6 +25,7 @@ def _covers(result, truth):
         assert lo <= value <= hi, (name, value, lo, hi)
 
 
+@pytest.mark.slow
 def test_use_case_1_learning_curves():
     """Three SGD runs at N = 1000 (data/examples, made by bayesfit.theory.examples)."""
     curves = []
@@ -40,8 +36,9 @@ def test_use_case_1_learning_curves():
     res = inf.fit_learning_curves(
         curves,
         tau_nominal=0.05,
-        method=MAP(restarts=4),
-        draws=2000,
+        chains=2,
+        draws=80,
+        warmup=80,
         seed=1,
         progress=False,
         predictive=False,
@@ -54,6 +51,7 @@ def test_use_case_1_learning_curves():
     assert lo <= truth["rho"] + truth["eta"] <= hi
 
 
+@pytest.mark.slow
 def test_use_case_2_dataset_sizes_and_collapse_boundary():
     series = []
     for beta in (0.7, 1.4):
@@ -72,7 +70,7 @@ def test_use_case_2_dataset_sizes_and_collapse_boundary():
             )
         )
     res = inf.fit_dataset_sizes(
-        series, method=MAP(restarts=4), draws=2000, seed=0, progress=False, predictive=False
+        series, chains=2, draws=150, warmup=150, seed=0, progress=False, predictive=False
     )
     _covers(res, examples.SIZES_TRUTH)
     assert "beta_c" in res.tree["predictions"]
