@@ -1,7 +1,7 @@
-"""Makes the joint fit that notebooks/02-kcu4p3o12.ipynb reads (a few minutes):
+"""Makes the fits that notebooks/02-kcu4p3o12.ipynb reads (a few minutes each):
 
     .venv/bin/python notebooks/02-kcu4p3o12_make.py            # joint.nc
-    .venv/bin/python notebooks/02-kcu4p3o12_make.py --all      # also chi_only, j2_zero
+    .venv/bin/python notebooks/02-kcu4p3o12_make.py --all      # also chi_only, j2_zero (the notebook reads all three)
 
 The fits of the KCu4P3O12 study (tests/studies/test_kcu4p3o12.py, same method, settings
 and seed): the joint fit of chi and the magnetization curves (with the kernel's
