@@ -20,7 +20,7 @@ from ..results import write_text_atomic
 from ._cluster import dask_client
 from ._spec import SweepSpec, Task, load_sweep
 from ._summary import rankings, summary_table
-from ._task import MODEL, RECORD, run_task
+from ._task import FINISHED, MODEL, RECORD, run_task
 
 
 @dataclass
@@ -62,7 +62,7 @@ def _state(task: Task, out: Path, text: str) -> str:
         return "stale"
     if (folder / MODEL).read_text(encoding="utf-8") != text:
         return "stale"
-    return "done" if record.get("status") in ("ok", "diagnostics_failed") else "stale"
+    return "done" if record.get("status") in FINISHED else "stale"
 
 
 def _check(task: Task, path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from ._spec import Task
-from ._task import RECORD
+from ._task import FINISHED, RECORD
 
 _FIRST = ["name", "model", "variant", "seed", "status", "exit_code", "wall_time_s", "method",
           "log_evidence", "log_evidence_err", "rhat_max", "ess_bulk_min"]
@@ -51,7 +51,7 @@ def summary_table(tasks: list[Task], out: Path, records: dict[str, dict]):
         row = {"name": task.name, "model": task.model.name, "variant": task.variant,
                "seed": task.seed, "status": rec.get("status"),
                "exit_code": rec.get("exit_code"), "wall_time_s": rec.get("wall_time_s")}
-        if rec.get("status") in ("ok", "diagnostics_failed") and (folder / "fit.nc").is_file():
+        if rec.get("status") in FINISHED and (folder / "fit.nc").is_file():
             row.update(_fit_row(folder))
         row["message"] = rec.get("message", "")
         rows.append(row)
@@ -66,7 +66,7 @@ def rankings(tasks: list[Task], out: Path, table) -> dict:
     from ..results import compare
 
     groups: dict[str, list[Task]] = {}
-    done = set(table.loc[table["status"].isin(["ok", "diagnostics_failed"]), "name"])
+    done = set(table.loc[table["status"].isin(FINISHED), "name"])
     for task in tasks:
         if task.name in done:
             groups.setdefault(task.data_key, []).append(task)

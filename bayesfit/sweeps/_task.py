@@ -22,6 +22,8 @@ from pathlib import Path
 RECORD = "sweep_task.json"
 MODEL = "model.toml"
 LOG = "fit.log"
+#: statuses of a fit that ran to the end and wrote its result (diagnostics may have failed)
+FINISHED = ("ok", "diagnostics_failed")
 
 
 def _status(code: int, has_result: bool) -> str:
