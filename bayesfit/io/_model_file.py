@@ -148,6 +148,24 @@ def _check_parameter_names(kernel, params: dict, entries, path: Path, text: str)
             f"which the kernel needs (it takes {required}); give each a prior or a value.")
 
 
+def _check_expression_parameters(datasets, params: dict, path: Path, text: str) -> None:
+    """A parameter that a dataset's expression reads must be declared: reported at the
+    expression's line, with the closest declared name."""
+    for d in datasets:
+        used = getattr(d.model.fn, "parameters", None)
+        missing = sorted(n for n in (used or ()) if n not in params)
+        if not missing:
+            continue
+        n = missing[0]
+        where = _where(path, text, rf"^\s*expression\s*=.*\b{re.escape(n)}\b")
+        close = difflib.get_close_matches(n, sorted(params), n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise ModelFileError(
+            f"{where}: dataset {d.name!r}: the expression uses parameter {n!r}, which "
+            f"[parameters] does not define; {hint}declare it with a prior or a value "
+            f"(defined: {sorted(params)}).")
+
+
 def _check_with_kernel(d: DatasetSpec, ds: Dataset, table) -> None:
     """The kernel's physical checks of the data (``ForwardModel.validate``), reported with
     the file line of the first bad rows."""
@@ -288,6 +306,7 @@ def load_model(path: str | Path) -> ModelSpec:
     if not isinstance(entries, list) or not entries:
         raise ModelFileError(f"{path}: no [[datasets]]; declare at least one.")
     datasets = [_parse_dataset(e, i, kernel, path, text) for i, e in enumerate(entries)]
+    _check_expression_parameters(datasets, params, path, text)
     names = [d.name for d in datasets]
     if len(set(names)) != len(names):
         raise ModelFileError(f"{path}: dataset names must be unique, got {names}.")

@@ -34,7 +34,11 @@ _CMP = {ast.Lt: operator.lt, ast.Gt: operator.gt, ast.LtE: operator.le, ast.GtE:
 
 
 def compile_expression(text: str, *, where: str):
-    """Parse ``text`` into ``fn(params, x)``; unknown syntax raises ModelFileError."""
+    """Parse ``text`` into ``fn(params, x)``; unknown syntax raises ModelFileError.
+
+    ``fn.parameters`` is the set of parameter names the expression reads (so a model file
+    can report a missing one at the expression's line before anything is fitted)."""
+    names: set[str] = set()
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as err:
@@ -53,6 +57,7 @@ def compile_expression(text: str, *, where: str):
             if n in CONSTANTS:
                 c = CONSTANTS[n]
                 return lambda p, x: c
+            names.add(n)
             return lambda p, x: p[n]
         if isinstance(node, ast.BinOp) and type(node.op) in _BIN:
             f, a, b = _BIN[type(node.op)], build(node.left), build(node.right)
@@ -73,7 +78,12 @@ def compile_expression(text: str, *, where: str):
         )
 
     body = build(tree)
-    return lambda params, x: body(params, x) + jnp.zeros_like(x)
+
+    def fn(params, x):
+        return body(params, x) + jnp.zeros_like(x)
+
+    fn.parameters = frozenset(names)
+    return fn
 
 
 class FunctionKernel:

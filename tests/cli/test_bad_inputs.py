@@ -76,7 +76,9 @@ CASES = {
                            None, "fit", rf"{M}:5: parameter 'a': initial value init = 3.0 lies "
                            r"outside the support \[0, 1\] of its Uniform prior"),
     "undefined parameter in expression": ("line", [('"a * x + b"', '"a * x + c"')], None, "fit",
-                                          r"needs parameter 'c'"),
+                                          rf"{M}:14: dataset 'pos': the expression uses "
+                                          r"parameter 'c', which \[parameters\] does not "
+                                          r"define"),
     "unknown prior": ("line", [('prior = "Normal", loc = 0.0, scale = 5.0, units = "m"',
                                 'prior = "Normall", loc = 0.0')], None, "fit",
                       rf"{M}:6: parameter 'b': unknown prior 'Normall'"),
