@@ -3,13 +3,16 @@
 A run whose stderr is not a terminal (a pipe, a log file, a batch job) gets no bar, but it
 is not silent either: :func:`bar` prints ``name: step/total, elapsed, ETA`` lines at 25, 50
 and 75 % of each stage and a last ``name: done`` line, so a ten-minute job shows that it
-is alive and when it will end. ``progress=False`` turns both off.
+is alive and when it will end. A stage that runs as one compiled loop (NumPyro's NUTS, a
+BFGS search) cannot report from inside; :func:`stage` prints its start and its end with
+the elapsed time. ``progress=False`` turns both off.
 """
 
 from __future__ import annotations
 
 import sys
 import time
+from contextlib import contextmanager
 
 
 def progress_enabled(progress: bool | None) -> bool:
@@ -85,6 +88,21 @@ class _Silent:
 
     def __exit__(self, *_):
         return False
+
+
+@contextmanager
+def stage(desc: str, progress: bool | None, stream=None):
+    """``desc: started`` and ``desc: done in <elapsed>`` lines when ``progress`` is ``None``
+    and stderr is not a terminal (a terminal shows the stage's own bar, if any); silent
+    otherwise."""
+    if progress is not None or sys.stderr.isatty():
+        yield
+        return
+    stream = stream if stream is not None else sys.stderr
+    print(f"{desc}: started", file=stream, flush=True)
+    t0 = time.perf_counter()
+    yield
+    print(f"{desc}: done in {_fmt(time.perf_counter() - t0)}", file=stream, flush=True)
 
 
 def bar(total: int, desc: str, progress: bool | None):

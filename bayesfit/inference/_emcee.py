@@ -18,7 +18,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .._progress import progress_enabled
+from .._progress import bar
 from ..results._groups import EnsembleDiagnostics
 from ._method import Method
 from ._output import Draws, z_names
@@ -72,7 +72,11 @@ class Emcee(Method):
             z0 = best + 1e-3 * rng.standard_normal((nw, dim))
             sampler = emcee.EnsembleSampler(nw, dim, log_prob, vectorize=True)
             sampler.random_state = np.random.RandomState(int(seeds[c])).get_state()
-            sampler.run_mcmc(z0, warmup + draws, progress=progress_enabled(progress))
+            # emcee's own loop (what run_mcmc does), with our bar: lines at 25/50/75 % when
+            # piped (steps, elapsed, ETA)
+            with bar(warmup + draws, f"emcee chain {c + 1}/{chains}", progress) as pbar:
+                for _ in sampler.sample(z0, iterations=warmup + draws):
+                    pbar.update(1)
             chain = sampler.get_chain(discard=warmup)  # (steps, walkers, dim)
             tau = _integrated_time(chain)
             taus.append(tau)

@@ -9,6 +9,7 @@ from typing import Any
 
 import jax
 
+from .._progress import stage
 from ..errors import BayesfitError
 from ..results._checks import format_block
 from ..results._checks import record as record_diagnostics
@@ -92,6 +93,17 @@ def fit(
         "parameters": {k: repr(v) for k, v in target.free.items()},
         "datasets": [d.name for d in target.datasets],
     }
+    with stage("results: log likelihood, predictive draws, predictions, diagnostics",
+               progress):
+        tree, result, failed = _package(target, out, key_pp, method, config, log_likelihood,
+                                        predictive, predictions)
+    if failed:
+        warnings.warn(format_block(failed), RuntimeWarning, stacklevel=2)
+    return result
+
+
+def _package(target, out, key_pp, method, config, log_likelihood, predictive, predictions):
+    """The result tree of a finished run: groups, predictions, diagnostics."""
     tree = build_tree(target, out, key=key_pp, method=method.name, config=config,
                       log_likelihood=log_likelihood, predictive=predictive)
     if target.exchangeable or target.order:  # symmetries of the model, ordering constraints
@@ -101,6 +113,4 @@ def fit(
     if predictions:
         tree["predictions"] = predict(result, target, predictions).to_dataset()
     failed = record_diagnostics(tree)
-    if failed:
-        warnings.warn(format_block(failed), RuntimeWarning, stacklevel=2)
-    return result
+    return tree, result, failed

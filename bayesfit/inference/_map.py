@@ -9,6 +9,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .._progress import stage
 from ..errors import BayesfitError
 from ..results._groups import MapEstimate
 from ._method import Method
@@ -34,16 +35,18 @@ class MAP(Method):
     name: ClassVar[str] = "map"
 
     def run(self, problem, *, chains, draws, warmup, key, progress) -> Draws:
-        del chains, warmup, progress
+        del chains, warmup
         k_start, k_draw = jax.random.split(key)
         logp = problem.log_density_z
-        opt = maximize(logp, problem.sample_prior_z(k_start, self.restarts))
+        with stage(f"map: BFGS from {self.restarts} starts", progress):
+            opt = maximize(logp, problem.sample_prior_z(k_start, self.restarts))
         if not np.isfinite(float(opt.value)):
             raise BayesfitError(
                 "MAP search found no point with finite posterior density; check priors and "
                 "that the model returns finite values inside the prior support."
             )
-        cov = laplace_covariance(logp, opt.z)
+        with stage("map: Laplace covariance at the mode", progress):
+            cov = laplace_covariance(logp, opt.z)
         ok = bool(jnp.all(jnp.isfinite(cov))) and bool(jnp.all(jnp.linalg.eigvalsh(cov) > 0))
         if not ok:
             raise BayesfitError(

@@ -11,7 +11,7 @@ import numpy as np
 from numpyro.infer import MCMC
 from numpyro.infer import NUTS as _NumPyroNUTS
 
-from .._progress import progress_enabled
+from .._progress import progress_enabled, stage
 from ._devices import shard_leading_axis
 from ._method import Method
 from ._optima import optima_group
@@ -66,7 +66,9 @@ class NUTS(Method):
 
     def run(self, problem, *, chains, draws, warmup, key, progress) -> Draws:
         k_init, k_run = jax.random.split(key)
-        z0, opt, cov = self.initial_points(problem, k_init, chains)
+        with stage(f"nuts: MAP start ({self.restarts} restarts) and Laplace covariance",
+                   progress):
+            z0, opt, cov = self.initial_points(problem, k_init, chains)
         logp = problem.log_density_z
         # the first mass matrix: the Laplace covariance (sharp posteriors would otherwise
         # start warm-up with a unit mass matrix, tiny steps and maximal trees)
@@ -87,7 +89,9 @@ class NUTS(Method):
             progress_bar=progress_enabled(progress),
         )
         init = shard_leading_axis(z0) if chains > 1 else z0[0]  # chains over devices
-        mcmc.run(k_run, init_params=init, extra_fields=_EXTRA)
+        with stage(f"nuts: {chains} chain(s) x ({warmup} warm-up + {draws} draws), "
+                   "one compiled loop", progress):
+            mcmc.run(k_run, init_params=init, extra_fields=_EXTRA)
         z = mcmc.get_samples(group_by_chain=True)
         extra = mcmc.get_extra_fields(group_by_chain=True)
         stats = {_ARVIZ_NAMES[k]: np.asarray(extra[k]) for k in _ARVIZ_NAMES}
