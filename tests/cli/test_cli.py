@@ -79,7 +79,7 @@ BAD = [
                   'prior = "Uniform", low = 0.0, high = 1.0, init = 3.0'}},
      "initial value .* outside the support"),
     ({"replace": {'expression = "a * x + b"': 'expression = "a * x + c"'}},
-     "needs parameter 'c'"),
+     "m.toml:[0-9]+: dataset 'pos': the expression uses parameter 'c'"),
     ({"replace": {'x = "t"': 'x = "time"'}}, "no x column named 'time'"),
     ({"replace": {'file = "data.csv"': 'file = "missing.csv"'}}, "data file not found"),
     ({"data": "t,y\n0,1\n1,nan\n"}, "data.csv:3: column 'y' holds a non-finite"),
