@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import jax
+import numpy as np
 
 from .._progress import stage
 from ..errors import BayesfitError
@@ -90,7 +91,7 @@ def fit(
         "method": method.name,
         "options": method.options(),
         "chains": chains, "draws": draws, "warmup": warmup, "seed": seed,
-        "parameters": {k: repr(v) for k, v in target.free.items()},
+        "parameters": {k: describe_prior(v) for k, v in target.free.items()},
         "datasets": [d.name for d in target.datasets],
     }
     with stage("results: log likelihood, predictive draws, predictions, diagnostics",
@@ -100,6 +101,17 @@ def fit(
     if failed:
         warnings.warn(format_block(failed), RuntimeWarning, stacklevel=2)
     return result
+
+
+def describe_prior(prior) -> str:
+    """``Uniform(low=-20, high=0)``: the prior's class and scalar arguments (a NumPyro repr
+    names only the object's memory address)."""
+    args = []
+    for name in getattr(prior, "arg_constraints", {}):
+        value = getattr(prior, name, None)
+        if value is not None and np.ndim(value) == 0:
+            args.append(f"{name}={float(value):.6g}")
+    return f"{type(prior).__name__}({', '.join(args)})"
 
 
 def _package(target, out, key_pp, method, config, log_likelihood, predictive, predictions):
