@@ -4,6 +4,13 @@ model, nats),
 which notebooks/07-correlation-decay.ipynb shows. Several minutes per model.
 
 Run: .venv/bin/python notebooks/07-correlation-decay_fits.py en_ewt sequential [MODEL ...]
+
+``markov`` instead writes notebooks/results/07-markov-decay.csv: the exponential against
+power-law comparison on the binary Markov chain with a known answer (section 1 of the
+notebook). tests/sequences/test_decay.py makes the same two fits and fails if this file
+no longer matches them, so remake it when REMC or the decay kernel changes:
+
+    .venv/bin/python notebooks/07-correlation-decay_fits.py markov
 """
 
 import sys
@@ -62,5 +69,42 @@ def main(corpus: str, distance: str, models=("power", "exponential", "power_cuto
              "derived from UD treebanks (CC BY-SA 4.0), see README.md"])
 
 
-if __name__ == "__main__":
+MARKOV_MODELS = ("exponential", "power")
+MARKOV_FILE = ROOT / "notebooks" / "results" / "07-markov-decay.csv"
+
+
+def markov_data():
+    """Binary symmetric chain (flip 0.1, lambda = 0.8), MI curve on lags r >= 4."""
+    x = sq.binary_markov(0.1, 50, 1000, seed=1)
+    r, y, cov = sq.bootstrap_curve(x, 30, replicates=200).log_data()
+    k = r >= 4  # the asymptotic regime (lambda^(2r) correction < 3 %)
+    return r[k], y[k], cov[np.ix_(k, k)]
+
+
+def markov():
+    """The two fits of tests/sequences/test_decay.py, same settings and seeds, to CSV."""
+    data = markov_data()
+    cols = {k: [] for k in ("model_index", "log_evidence", "log_evidence_err", "mean",
+                            "mcse_mean", "eti95_lb", "eti95_ub")}
+    for i, m in enumerate(MARKOV_MODELS):
+        res = bayesfit.fit(sq.decay_problem(data, m), bayesfit.REMC(**METHOD), seed=i,
+                           progress=False, **RUN)
+        row = res.summary().loc["xi" if m == "exponential" else "alpha"]
+        cols["model_index"].append(sq.DECAY_MODELS.index(m))
+        cols["log_evidence"].append(res.log_evidence)
+        cols["log_evidence_err"].append(res.log_evidence_err)
+        for k in ("mean", "mcse_mean", "eti95_lb", "eti95_ub"):
+            cols[k].append(float(row[k]))
+    write_table(MARKOV_FILE, {k: np.asarray(v, float) for k, v in cols.items()},
+                [f"REMC({METHOD}) {RUN}, seed = row number; binary Markov chain flip 0.1 "
+                 "(lambda = 0.8), 50 x 1000 symbols, seed 1, bootstrap_curve(30, 200), "
+                 "lags r >= 4",
+                 f"model_index into {list(sq.DECAY_MODELS)}; log evidence in nats; mean, "
+                 "mcse_mean, eti95_lb, eti95_ub: xi (exponential) or alpha (power)"])
+    print(MARKOV_FILE.read_text())
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["markov"]:
+    markov()
+elif __name__ == "__main__":
     main(sys.argv[1], sys.argv[2], *([tuple(sys.argv[3:])] if sys.argv[3:] else []))

@@ -2,8 +2,10 @@
 
     .venv/bin/python notebooks/07-correlation-decay_make.py
 
-The treebank model comparison is read from data/ud/decay_*.csv, written by
-notebooks/07-correlation-decay_fits.py (REMC, minutes per model); everything else runs live.
+The treebank model comparison is read from data/ud/decay_*.csv and the Markov-chain one from
+notebooks/results/07-markov-decay.csv, both written by notebooks/07-correlation-decay_fits.py
+(REMC; the Markov file is checked against fresh fits by tests/sequences/test_decay.py);
+everything else runs live.
 """
 
 from pathlib import Path
@@ -41,9 +43,7 @@ import bayesfit
 from bayesfit import sequences as sq
 
 T0 = time.perf_counter()
-DATA = Path("..") / "data" / "ud"
-REMC = bayesfit.REMC(replicas=8, move="rwm")
-RUN = dict(chains=2, draws=300, warmup=300, progress=False)"""),
+DATA = Path("..") / "data" / "ud"  # reduced treebanks and the shipped comparisons"""),
     new_markdown_cell("""## 1. Generators with known answers
 
 * binary symmetric Markov chain, flip probability 0.1 (λ = 0.8): exact `I(r)` from the
@@ -85,18 +85,19 @@ print("tree distance 2, 4, 6, 8: MI =", even.round(4), "ratios", (even[1:] / eve
     new_markdown_cell("""In tree distance the Lin–Tegmark MI drops by close to `λ⁴ = 0.41` per two edges
 (exponential), while along the leaves it is a power law. Now the model comparison on the
 Markov chain: exponential against power law, each `ln(g(r) + c)` with an estimator-bias floor
-`c`, on lags r ≥ 4 where `I ∝ λ^{2r}` holds to 3 %."""),
-    new_code_cell("""r, y, cov = c_mk.log_data()
-k = r >= 4
-data = (r[k], y[k], cov[np.ix_(k, k)])
-fits = {m: bayesfit.fit(sq.decay_problem(data, m), REMC, seed=i, **RUN)
-        for i, m in enumerate(("exponential", "power"))}
-log_bf = fits["exponential"].log_evidence - fits["power"].log_evidence
-err = np.hypot(fits["exponential"].log_evidence_err, fits["power"].log_evidence_err)
-s = fits["exponential"].summary()
-lo, hi = s.loc["xi", "eti95_lb"], s.loc["xi", "eti95_ub"]
+`c`, on lags r ≥ 4 where `I ∝ λ^{2r}` holds to 3 %. The two REMC fits (8 replicas, RWM
+moves, 2 runs x 300 draws, on the curve `c_mk` above) are read from
+`results/07-markov-decay.csv`, written by `07-correlation-decay_fits.py markov`;
+`tests/sequences/test_decay.py` makes the same fits afresh and fails if the file no longer
+matches them."""),
+    new_code_cell("""mk = pd.read_csv(Path("results") / "07-markov-decay.csv", comment="#")
+mk.index = [sq.DECAY_MODELS[int(i)] for i in mk["model_index"]]
+e, p = mk.loc["exponential"], mk.loc["power"]
+log_bf = e.log_evidence - p.log_evidence
+err = np.hypot(e.log_evidence_err, p.log_evidence_err)
+lo, hi = e.eti95_lb, e.eti95_ub
 print(f"ln BF(exponential : power) = {log_bf:.1f} +- {err:.1f} nats")
-print(f"xi = {s.loc['xi', 'mean']:.2f}, 95 % interval [{lo:.2f}, {hi:.2f}]; known 2.24")
+print(f"xi = {e['mean']:.2f}, 95 % interval [{lo:.2f}, {hi:.2f}]; known 2.24")
 assert log_bf > 5 and lo < -1 / (2 * np.log(0.8)) < hi"""),
     new_markdown_cell("""## 2. Treebanks: MI against sequential and structural (dependency-tree) distance
 

@@ -1,4 +1,9 @@
-"""Build notebooks/08-critical-temperature.ipynb (run: python notebooks/08-critical-temperature_make.py)."""
+"""Build notebooks/08-critical-temperature.ipynb (run: python notebooks/08-critical-temperature_make.py).
+
+The notebook reads its two fits from notebooks/results/critical-temperature/, written by
+notebooks/08-critical-temperature_fits.py; the tests that make the same fits afresh
+(tests/criticality/test_ising_fss.py, tests/criticality/test_fss.py) fail if the shipped
+files no longer match them."""
 
 from pathlib import Path
 
@@ -28,18 +33,34 @@ hyperparameters. Three data sets, all shipped (scripts and seeds in `data/ising/
 2. a temperature-scaled Markov chain - a smooth crossover, the negative control;
 3. (described) a small autoregressive model of UPOS tag sequences trained on UD English
    EWT, swept in sampling temperature as in Nakaishi et al. (arXiv 2406.05335).
+
+The NUTS fits of 1 and 2 (about a minute of compilation and sampling) are read from
+`results/critical-temperature/`, written by `08-critical-temperature_fits.py` with the
+settings `OPTS` below; `tests/criticality/test_ising_fss.py` and
+`tests/criticality/test_fss.py` make the same fits afresh and fail if these files no longer
+match them. Everything else (intervals, checks, collapses, GP bands) is computed here.
 """)
 code("""
 from pathlib import Path
 import numpy as np
 import matplotlib.pyplot as plt
 import bayesfit
-from bayesfit.criticality import (T_CRITICAL, FSSModel, SamplerOptions, ScalingPriors,
-                                  check_scaling, fit_fss, fit_fss_joint, fss_table,
-                                  plot_collapse, plot_raw, read_fss_csv)
+from bayesfit.criticality import (T_CRITICAL, FSSModel, FSSResult, SamplerOptions,
+                                  ScalingCheck, ScalingPriors, fss_table, plot_collapse,
+                                  plot_raw, read_fss_csv)
+from bayesfit.io import read_table
 
 DATA = Path("..") / "data"
+FITS = Path("results") / "critical-temperature"
 OPTS = SamplerOptions(num_warmup=300, num_samples=300, num_chains=1, n_starts=256, n_adam=100)
+RUNS = read_table(FITS / "fits.csv").columns   # divergences; row 0: Ising, 1: Markov
+
+
+def shipped(name, row, tables, models, shared):
+    # the FSSResult that fit_fss_joint(tables, models, shared, OPTS) made, from its draws
+    draws = {k: v[None, :] for k, v in read_table(FITS / f"{name}_draws.csv").columns.items()}
+    return FSSResult(list(tables), list(models), tuple(shared), draws,
+                     int(RUNS["divergences"][row]), OPTS)
 """)
 md("""
 ## 1. Ising: Binder cumulant and susceptibility share T_c and nu
@@ -52,7 +73,8 @@ csv = DATA / "ising" / "ising_observables.csv"
 binder = read_fss_csv(csv, value="binder", error="dbinder")
 chi = read_fss_csv(csv, value="susceptibility", error="dsusceptibility")
 models = [FSSModel(ScalingPriors(c2=0.0)), FSSModel(ScalingPriors(c2=(0.0, 3.0)))]
-ising = fit_fss_joint([binder, chi], models, shared=("tc", "c1"), options=OPTS)
+# = fit_fss_joint([binder, chi], models, shared=("tc", "c1"), options=OPTS), shipped
+ising = shipped("ising", 0, [binder, chi], models, ("tc", "c1"))
 for name, label in [("tc", "T_c"), ("c1", "1/nu"), ("c2_1", "gamma/nu")]:
     lo, hi = ising.interval(name)
     print(f"{label:9s} median {np.median(ising.flat(name)):.4f}   95% [{lo:.4f}, {hi:.4f}]")
@@ -78,8 +100,13 @@ def sweep_table(name):
     return fss_table(t["size"], t["temperature"], t["chi"], t["dchi"], source=name), t
 
 markov, markov_cols = sweep_table("markov_sweep.csv")
-mres = fit_fss(markov, FSSModel(), OPTS)
-mcheck = check_scaling(mres, n_draws=100)
+# = fit_fss(markov, FSSModel(), OPTS) and check_scaling(mres, n_draws=100), shipped
+mres = shipped("markov", 1, [markov], [FSSModel()], ())
+c = {k: float(v[0]) for k, v in read_table(FITS / "markov_check.csv").columns.items()}
+mcheck = ScalingCheck(c["elpd_scaling"], c["elpd_no_scaling"], c["delta_elpd"],
+                      c["delta_se"], (c["c1_lo"], c["c1_hi"]), (c["tc_lo"], c["tc_hi"]),
+                      c["tc_prior_width"], c["pareto_k"])
+assert mcheck.c1_interval == mres.interval("c1") and mcheck.tc_interval == mres.interval("tc")
 print(mcheck.report())
 assert not mcheck.scaling_supported
 fig, ax = plt.subplots(1, 2, figsize=(10, 3.5))

@@ -9,12 +9,14 @@ import bayesfit  # noqa: F401
 from bayesfit.criticality import (
     FSSModel,
     SamplerOptions,
+    ScalingCheck,
     check_scaling,
     fit_fss,
     fit_fss_joint,
     fss_table,
     synthetic_fss,
 )
+from tests.criticality.shipped import assert_same_posterior, shipped_check
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "criticality"
 FAST = SamplerOptions(num_warmup=200, num_samples=200, num_chains=1, n_starts=256,
@@ -51,3 +53,11 @@ def test_markov_chain_negative_control_is_reported_as_no_scaling():
     lo, hi = check.tc_interval
     assert hi - lo > 0.5 * check.tc_prior_width  # T_c not located
     assert "NO finite-size scaling" in check.report()
+    # notebook 08 shows this fit and check from shipped files (08-critical-temperature_fits.py)
+    assert_same_posterior(res, "markov")
+    c = shipped_check()
+    old = ScalingCheck(c["elpd_scaling"], c["elpd_no_scaling"], c["delta_elpd"], c["delta_se"],
+                       (c["c1_lo"], c["c1_hi"]), (c["tc_lo"], c["tc_hi"]), c["tc_prior_width"],
+                       c["pareto_k"])
+    assert old.scaling_supported == check.scaling_supported
+    assert old.tc_prior_width == check.tc_prior_width

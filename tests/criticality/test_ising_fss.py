@@ -14,6 +14,7 @@ from bayesfit.criticality import (
     fit_fss_joint,
     read_fss_csv,
 )
+from tests.criticality.shipped import assert_same_posterior
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "ising" / "ising_observables.csv"
 
@@ -36,3 +37,5 @@ def test_ising_collapse_locates_tc_and_exponents():
     assert lo - 0.05 <= 1.0 <= hi + 0.05, (lo, hi)
     lo, hi = res.interval("c2_1")  # gamma/nu = 1.75
     assert lo - 0.05 <= 1.75 <= hi + 0.05, (lo, hi)
+    # notebook 08 shows this fit from shipped draws (08-critical-temperature_fits.py)
+    assert_same_posterior(res, "ising")

@@ -2,6 +2,8 @@
 route (``bayesfit mi`` curve + covariance side file + ``decay`` kernel), and the model
 comparison on generators with known answers."""
 
+from pathlib import Path
+
 import jax
 import numpy as np
 import pytest
@@ -9,9 +11,10 @@ from scipy import stats
 
 from bayesfit import sequences as sq
 from bayesfit.cli.main import main
-from bayesfit.io import load_model
+from bayesfit.io import load_model, read_table
 
 P = {"A": 0.7, "alpha": 1.3, "xi": 5.0, "B": 0.2, "beta": 0.6, "c": 1e-3}
+MARKOV_FILE = Path(__file__).resolve().parents[2] / "notebooks" / "results" / "07-markov-decay.csv"
 FORMULAS = {
     "power": lambda r: P["A"] * r ** -P["alpha"],
     "exponential": lambda r: P["A"] * np.exp(-r / P["xi"]),
@@ -91,4 +94,16 @@ def test_markov_chain_prefers_exponential_with_the_known_length():
     assert log_bf > 5, log_bf  # "decisive" (Jeffreys): e^5 ~ 150 to 1
     lo, hi = _interval(exp, "xi")
     assert lo < -1 / (2 * np.log(0.8)) < hi, (lo, hi)
+    # notebook 07 shows these two fits from a shipped file (07-correlation-decay_fits.py
+    # markov): it must be what this code makes, within the Monte Carlo errors of both runs
+    shipped = read_table(MARKOV_FILE)
+    assert list(shipped.column("model_index")) == [sq.DECAY_MODELS.index("exponential"),
+                                                   sq.DECAY_MODELS.index("power")]
+    for i, (res, name) in enumerate(((exp, "xi"), (power, "alpha"))):
+        row = {c: float(shipped.column(c)[i]) for c in shipped.columns}
+        err = np.hypot(res.log_evidence_err, row["log_evidence_err"])
+        assert abs(res.log_evidence - row["log_evidence"]) < 4 * err, (name, row)
+        s = res.summary().loc[name]
+        mcse = np.hypot(s["mcse_mean"], row["mcse_mean"])
+        assert abs(s["mean"] - row["mean"]) < 4 * mcse, (name, row)
 
