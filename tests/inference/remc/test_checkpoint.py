@@ -31,7 +31,12 @@ def _stage_progress(path: Path) -> int | None:
 
 def test_sigterm_then_resume_reproduces_the_uninterrupted_run(tmp_path):
     ckpt, out = tmp_path / "checkpoint.npz", tmp_path / "draws.npz"
-    env = os.environ | {"PYTHONPATH": str(ROOT)}
+    # both processes fit the same problem with the same options: a persistent compilation
+    # cache (this test's own folder) lets the resuming process load the compiled programs
+    # of the killed one instead of compiling them again (same executables, same numbers)
+    env = os.environ | {"PYTHONPATH": str(ROOT),
+                        "JAX_COMPILATION_CACHE_DIR": str(tmp_path / "jax_cache"),
+                        "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS": "0"}
     proc = subprocess.Popen([sys.executable, str(SCRIPT), "run", str(ckpt), str(out)], env=env,
                             stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 300
