@@ -7,6 +7,7 @@ import logging
 
 import jax
 import jax.numpy as jnp
+import matplotlib.pyplot as plt
 import numpy as np
 import numpyro.distributions as dist
 import pytest
@@ -42,6 +43,17 @@ def test_single_dataset_free_energy_curve_and_sigma_hat(noise_fit, noise_data):
     assert np.all(np.abs(draws.mean(0) - mean) < 5 * np.sqrt(np.diag(cov) / 1000))
     # its evidence is -F(sigma_hat)
     assert abs(res.log_evidence - lg.log_evidence(s_hat)) < 3 * res.log_evidence_err + 0.02
+
+
+def test_plot_free_energy_marks_sigma_hat(noise_fit):
+    """The free-energy figure (here, where the shared free-energy fit is made)."""
+    fig = bayesfit.plot_free_energy(noise_fit)
+    ax = fig.axes[0]
+    s_hat = float(noise_fit.noise_table().loc["data", "sigma_hat"])
+    xs = [line.get_xdata() for line in ax.get_lines()]
+    assert any(np.allclose(x, s_hat) for x in xs)  # the vertical line / the marker
+    assert ax.get_xscale() == "log" and ax.get_title() == "data"
+    plt.close(fig)
 
 
 def _lin3(prm, X):
