@@ -35,12 +35,8 @@ np.savez(sys.argv[2], **out)
 def _draws(tmp: Path, devices: int) -> dict:
     script = tmp / "draws.py"
     script.write_text(SCRIPT)
-    # a compilation cache shared by the two processes: a program that does not depend on
-    # the device layout (the same HLO, sharding included) is compiled once; the sharded
-    # sampler of the four-device run has its own entry
     env = dict(os.environ, XLA_FLAGS=f"--xla_force_host_platform_device_count={devices}",
-               PYTHONPATH=str(ROOT), JAX_COMPILATION_CACHE_DIR=str(tmp / "jax_cache"),
-               JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS="0")
+               PYTHONPATH=str(ROOT))
     out = tmp / f"draws{devices}.npz"
     model = ROOT / "models" / "examples" / "relaxation.toml"
     subprocess.run([sys.executable, str(script), str(model), str(out)], check=True, env=env,
