@@ -115,7 +115,8 @@ def test_a_changed_variant_is_not_overwritten_without_force(swept, capsys):
 def test_a_killed_worker_loses_no_fit(tmp_path):
     from distributed import Client, LocalCluster
 
-    text = SWEEP.replace("seeds = [3]", "seeds = [1, 2]")
+    # two fits (two variants, one seed) on two workers: one of them is killed mid-fit
+    text = SWEEP.replace("seeds = [3]", "seeds = [1]")
     path = _write(tmp_path, text)
     out = tmp_path / "out"
     done: dict = {}
@@ -140,7 +141,7 @@ def test_a_killed_worker_loses_no_fit(tmp_path):
     res = done["res"]
     # every fit finished and was recorded (a short 1-chain fit may fail the ESS check: that is
     # a finished fit with its warning, not a lost one)
-    assert len(res.table) == 4 and set(res.table["status"]) <= set(FINISHED)
+    assert len(res.table) == 2 and set(res.table["status"]) <= set(FINISHED)
     folders = sorted(p.name for p in out.iterdir() if p.is_dir() and not p.name.startswith("."))
     assert folders == sorted(res.table["name"])  # every fit once, nothing else
     assert not list(out.glob(".*.partial-*"))

@@ -18,8 +18,9 @@ def linear_gaussian():
 
 @pytest.fixture(scope="session")
 def linear_fit(linear_gaussian, tmp_path_factory):
-    """One REMC fit of the conjugate model, shared by the evidence, compare and plot
-    tests (saved to ``linear.nc`` with pointwise log likelihoods)."""
+    """One REMC fit of the conjugate model, shared by the evidence, comparison and figure
+    tests (all in ``test_evidence.py``, so it is made once per run; saved to ``linear.nc``
+    with pointwise log likelihoods)."""
     res = bayesfit.fit(linear_gaussian.problem, bayesfit.REMC(reference="prior", replicas=16), chains=8, draws=1500,
                        warmup=600, seed=1, progress=False, log_likelihood=True)
     path = tmp_path_factory.mktemp("remc") / "linear.nc"
@@ -34,6 +35,7 @@ def noise_data():
 
 @pytest.fixture(scope="session")
 def noise_fit(noise_data):
-    """REMC with the noise level at the minimum of the free energy (100 points)."""
+    """REMC with the noise level at the minimum of the free energy (100 points); its tests,
+    the figure's included, are all in ``test_noise.py``."""
     return bayesfit.fit(noise_data.problem, bayesfit.REMC(noise="free_energy"), chains=4,
                         draws=2000, warmup=500, seed=2, progress=False)
