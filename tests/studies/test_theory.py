@@ -42,6 +42,7 @@ def test_use_case_1_learning_curves():
         seed=1,
         progress=False,
         predictive=False,
+        log_likelihood=False,
     )
     truth = examples.CURVES_TRUTH
     _covers(res, {k: truth[k] for k in ("rho", "eta", "tau")})
@@ -70,7 +71,14 @@ def test_use_case_2_dataset_sizes_and_collapse_boundary():
             )
         )
     res = inf.fit_dataset_sizes(
-        series, chains=2, draws=150, warmup=150, seed=0, progress=False, predictive=False
+        series,
+        chains=2,
+        draws=150,
+        warmup=150,
+        seed=0,
+        progress=False,
+        predictive=False,
+        log_likelihood=False,
     )
     _covers(res, examples.SIZES_TRUTH)
     assert "beta_c" in res.tree["predictions"]
@@ -92,6 +100,7 @@ def test_use_case_3_aspect_ratio_from_support_fractions():
         seed=0,
         progress=False,
         predictive=False,
+        log_likelihood=False,
     )
     _covers(res, {"gamma": 0.5})
     assert {"rho_x", "rho_y", "value"} <= set(res.tree["predictions"].to_dataset().data_vars)
