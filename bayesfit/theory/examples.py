@@ -118,29 +118,30 @@ def collapse_boundary(
     steps: int = 400,
     iters: int = 12,
     q_min: float = 1e-4,
+    bracket=(0.01, 6.0),
 ):
     """Simulated collapse boundary: for each alpha, bisection on beta of whether full-batch
-    training on one dataset ends with ||W||^2/N > ``q_min``. Returns (alphas, beta_c)."""
+    training on one dataset ends with ||W||^2/N > ``q_min``. Returns (alphas, beta_c).
+
+    ``bracket``: the beta interval searched, one (lo, hi) pair or one per alpha; the result
+    is its midpoint after ``iters`` halvings (resolution (hi - lo) / 2**iters). A boundary
+    outside the bracket gives a result within that resolution of its edge.
+    """
+    brackets = np.broadcast_to(np.asarray(bracket, float), (len(alphas), 2))
     key = jax.random.PRNGKey(seed)
     k_teacher, key = jax.random.split(key)
     W_star = vae.teacher(k_teacher, N)
-
-    # beta travels as a jit argument: one compile per dataset shape, not one per bisection
-    # step (a closed-over Python float would make every step a new program)
-    @jax.jit
-    def q_final(X, init, beta):
-        w = vae.train_full_batch(X, init, beta=beta, lam=truth["lam"], steps=steps).weights
-        return jnp.sum(w.W**2) / N
-
     out = []
     for i, alpha in enumerate(alphas):
         kd, ki = jax.random.split(jax.random.fold_in(key, i))
         X = vae.sample_spiked(kd, int(round(alpha * N)), W_star, truth["rho"], truth["eta"])
-        init = vae.gaussian_weights(ki, W_star)
-        lo, hi = 0.01, 6.0
+        lo, hi = (float(b) for b in brackets[i])
         for _ in range(iters):
             mid = 0.5 * (lo + hi)
-            q = float(q_final(X, init, jnp.float64(mid)))
+            w = vae.train_full_batch(
+                X, vae.gaussian_weights(ki, W_star), beta=mid, lam=truth["lam"], steps=steps
+            ).weights
+            q = float(jnp.sum(w.W**2) / N)
             lo, hi = (mid, hi) if q > q_min else (lo, mid)
         out.append(0.5 * (lo + hi))
     return np.asarray(alphas, float), np.asarray(out)
