@@ -31,12 +31,11 @@ def maximize(log_density, z0, *, rtol: float = 1e-8, atol: float = 1e-8, max_ste
 
     def one(start):
         sol = optx.minimise(neg, solver, start, max_steps=max_steps, throw=False)
-        # the solver's value at its last accepted point (= sol.value): no second program
-        # (a vmapped log_density costs one more compile, which dominates ODE models)
-        return sol.value, -sol.state.f_info.f
+        return sol.value
 
-    ends, vals = jax.jit(jax.vmap(one))(z0)
-    vals = jnp.where(jnp.isfinite(vals) & (vals > -1e300), vals, -jnp.inf)
+    ends = jax.jit(jax.vmap(one))(z0)
+    vals = jax.jit(jax.vmap(log_density))(ends)
+    vals = jnp.where(jnp.isfinite(vals), vals, -jnp.inf)
     best = jnp.argmax(vals)
     return Optimum(ends[best], vals[best], ends, vals)
 
