@@ -118,9 +118,16 @@ def collapse_boundary(
     steps: int = 400,
     iters: int = 12,
     q_min: float = 1e-4,
+    bracket=(0.01, 6.0),
 ):
     """Simulated collapse boundary: for each alpha, bisection on beta of whether full-batch
-    training on one dataset ends with ||W||^2/N > ``q_min``. Returns (alphas, beta_c)."""
+    training on one dataset ends with ||W||^2/N > ``q_min``. Returns (alphas, beta_c).
+
+    ``bracket``: the beta interval searched, one (lo, hi) pair or one per alpha; the result
+    is its midpoint after ``iters`` halvings (resolution (hi - lo) / 2**iters). A boundary
+    outside the bracket gives a result within that resolution of its edge.
+    """
+    brackets = np.broadcast_to(np.asarray(bracket, float), (len(alphas), 2))
     key = jax.random.PRNGKey(seed)
     k_teacher, key = jax.random.split(key)
     W_star = vae.teacher(k_teacher, N)
@@ -128,7 +135,7 @@ def collapse_boundary(
     for i, alpha in enumerate(alphas):
         kd, ki = jax.random.split(jax.random.fold_in(key, i))
         X = vae.sample_spiked(kd, int(round(alpha * N)), W_star, truth["rho"], truth["eta"])
-        lo, hi = 0.01, 6.0
+        lo, hi = (float(b) for b in brackets[i])
         for _ in range(iters):
             mid = 0.5 * (lo + hi)
             w = vae.train_full_batch(

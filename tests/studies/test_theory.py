@@ -42,6 +42,7 @@ def test_use_case_1_learning_curves():
         seed=1,
         progress=False,
         predictive=False,
+        log_likelihood=False,
     )
     truth = examples.CURVES_TRUTH
     _covers(res, {k: truth[k] for k in ("rho", "eta", "tau")})
@@ -70,14 +71,26 @@ def test_use_case_2_dataset_sizes_and_collapse_boundary():
             )
         )
     res = inf.fit_dataset_sizes(
-        series, chains=2, draws=150, warmup=150, seed=0, progress=False, predictive=False
+        series,
+        chains=2,
+        draws=150,
+        warmup=150,
+        seed=0,
+        progress=False,
+        predictive=False,
+        log_likelihood=False,
     )
     _covers(res, examples.SIZES_TRUTH)
     assert "beta_c" in res.tree["predictions"]
     # simulated collapse boundary (full-batch training, bisection on beta) lies in the
-    # posterior band of beta_c(alpha)
-    alphas, beta_sim = examples.collapse_boundary(1, alphas=(2.5, 6.0), iters=9)
+    # posterior band of beta_c(alpha). The bisection searches within 0.1 of the band and
+    # halves until its resolution is below 0.012 (that of 9 halvings of (0.01, 6)): a
+    # boundary outside that bracket ends at its edge, 0.1 off the band, and fails below.
+    alphas = np.array([2.5, 6.0])
     band = inf.beta_c_band(res, alphas)
+    bracket = np.c_[band["lower"] - 0.1, band["upper"] + 0.1]
+    iters = int(np.ceil(np.log2(np.max(bracket[:, 1] - bracket[:, 0]) / 0.012)))
+    _, beta_sim = examples.collapse_boundary(1, alphas=alphas, iters=iters, bracket=bracket)
     assert np.all(band["lower"] - 0.03 <= beta_sim), (band, beta_sim)
     assert np.all(beta_sim <= band["upper"] + 0.03), (band, beta_sim)
 
@@ -92,6 +105,7 @@ def test_use_case_3_aspect_ratio_from_support_fractions():
         seed=0,
         progress=False,
         predictive=False,
+        log_likelihood=False,
     )
     _covers(res, {"gamma": 0.5})
     assert {"rho_x", "rho_y", "value"} <= set(res.tree["predictions"].to_dataset().data_vars)

@@ -30,8 +30,9 @@ def test_sgd_step_is_gradient_descent_on_the_loss():
             + 0.5 * lam / N * (jnp.sum(W**2) + jnp.sum(Wt**2))
         )
 
-    gW, gWt, gD = jax.grad(loss, argnums=(0, 1, 2))(w.W, w.W_enc, w.D)
-    new = vae.sgd_step(w, x, beta=beta, lam=lam, tau=tau)
+    # jitted: one program each instead of dozens of op-by-op dispatches (compiles)
+    gW, gWt, gD = jax.jit(jax.grad(loss, argnums=(0, 1, 2)))(w.W, w.W_enc, w.D)
+    new = jax.jit(lambda w, x: vae.sgd_step(w, x, beta=beta, lam=lam, tau=tau))(w, x)
     np.testing.assert_allclose(new.W, w.W - tau * gW, atol=1e-12)
     np.testing.assert_allclose(new.W_enc, w.W_enc - tau * gWt, atol=1e-12)
     np.testing.assert_allclose(new.D, w.D - tau / N * gD, atol=1e-14)
