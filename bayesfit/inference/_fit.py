@@ -96,7 +96,7 @@ def fit(
     }
     with stage("results: log likelihood, predictive draws, predictions, diagnostics",
                progress):
-        tree, result, failed = _package(target, out, key_pp, method, config, log_likelihood,
+        result, failed = _package(target, out, key_pp, method, config, log_likelihood,
                                         predictive, predictions)
     if failed:
         warnings.warn(format_block(failed), RuntimeWarning, stacklevel=2)
@@ -115,7 +115,7 @@ def describe_prior(prior) -> str:
 
 
 def _package(target, out, key_pp, method, config, log_likelihood, predictive, predictions):
-    """The result tree of a finished run: groups, predictions, diagnostics."""
+    """The result of a finished run (groups, predictions) and its failed diagnostics."""
     tree = build_tree(target, out, key=key_pp, method=method.name, config=config,
                       log_likelihood=log_likelihood, predictive=predictive)
     if target.exchangeable or target.order:  # symmetries of the model, ordering constraints
@@ -124,5 +124,4 @@ def _package(target, out, key_pp, method, config, log_likelihood, predictive, pr
     result = Result(tree, target)
     if predictions:
         tree["predictions"] = predict(result, target, predictions).to_dataset()
-    failed = record_diagnostics(tree)
-    return tree, result, failed
+    return result, record_diagnostics(tree)
