@@ -11,6 +11,11 @@ start=$(date +%s)
 cache=$(mktemp -d)
 trap 'rm -rf "$cache"' EXIT
 export JAX_COMPILATION_CACHE_DIR="$cache" JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS=0.5
+# Closed-over arrays (a dataset's x and y) become arguments of the compiled program instead of
+# constants inside it, so fits of different data of the same shape (the calibration's 30
+# datasets, a sweep's seeds, a notebook repeating a test's fit) share one cache entry. Same
+# numbers: only where the arrays live changes (https://docs.jax.dev/en/latest/internals/constants.html).
+export JAX_USE_SIMPLIFIED_JAXPR_CONSTANTS=1
 # --dist loadfile: a test module runs on one worker, so its module fixtures and cached fits
 # (the KCu4P3O12 study fits 3 x minutes) are built once, not once per worker
 .venv/bin/python -m pytest -q -p no:cacheprovider -n "${BAYESFIT_TEST_WORKERS:-2}" --dist loadfile --durations=20 "$@"

@@ -61,8 +61,9 @@ def laplace_covariance(log_density, z):
     ``eigh`` at exactly degenerate levels divides by zero). A
     non-positive-definite Hessian gives NaNs or negative variances, which callers check.
     """
-    try:
-        h = jax.hessian(log_density)(z)
+    try:  # jitted: traced once and compiled as one program (eagerly, every primitive of
+        # the density would be dispatched, and a diffrax solve compiled, before the error)
+        h = jax.jit(jax.hessian(log_density))(z)
     except TypeError:  # "can't apply forward-mode autodiff (jvp) to a custom_vjp function"
         return fd_laplace_covariance(log_density, z)
     if not bool(jnp.all(jnp.isfinite(h))):  # e.g. second derivatives of eigh at degeneracies

@@ -16,6 +16,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..._progress import bar
+from .._devices import shard_leading_axis
 from . import _sampler
 from ._checkpoint import Checkpoint, terminate_as_interrupt
 from ._ladder import initial_ladder
@@ -220,6 +221,10 @@ class Runner:
             states = jax.tree_util.tree_unflatten(treedef, leaves)
             buf = {k: np.array(part[k]) for k in buf}
             t = int(part["t"])
+
+        # independent runs laid out over the local devices (a no-op on one device): the
+        # jitted chunk then runs each device's runs where they live, the same arithmetic
+        run_keys, states = shard_leading_axis((run_keys, states), R)
 
         def snapshot():
             arrays = {f"leaf{i}": np.asarray(x)

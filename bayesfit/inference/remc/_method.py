@@ -264,7 +264,9 @@ class REMC(Method):
 
     # -- entry point ----------------------------------------------------------------
     def run(self, problem, *, chains, draws, warmup, key, progress) -> Draws:
-        fp = fingerprint(problem, self._sampling_options(), chains, draws, warmup, key)
+        # the fingerprint evaluates the density (a compiled program): only with a checkpoint
+        fp = fingerprint(problem, self._sampling_options(), chains, draws, warmup, key) \
+            if self.checkpoint else ""
         ckpt = Checkpoint(self.checkpoint, fp, every=self.checkpoint_every, resume=self.resume)
         unknown = [d for d in problem.datasets if d.sigma is None and d.noise_name in problem.free]
         estimating = self.noise == Noise.FREE_ENERGY and bool(unknown)
