@@ -57,7 +57,9 @@ def main() -> None:
     t0 = time.perf_counter()
     res = bayesfit.sweep(spec, out=tmp / "dask", workers=args.workers, progress=False)
     t_dask = time.perf_counter() - t0
-    assert res.ok, res.table[["name", "status", "message"]]
+    # a timing benchmark: fits whose diagnostics fail (short chains) are complete results too
+    done = res.table["status"].isin(["ok", "diagnostics_failed"])
+    assert done.all(), res.table[["name", "status", "message"]]
     models = [tmp / "dask" / ".models" / f"{n}.toml" for n in res.table["name"]]
     seeds = list(res.table["seed"])
     fit_time = float(res.table["wall_time_s"].sum())
@@ -66,14 +68,15 @@ def main() -> None:
     for i, (m, s) in enumerate(zip(models, seeds, strict=True)):
         code = cli(["fit", str(m), "--out", str(tmp / "py" / str(i)), "--seed", str(s),
                     "--no-progress", "--no-plots"])
-        assert code == 0
+        assert code in (0, 3)  # 3: finished, diagnostics failed
     t_py = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     for i, (m, s) in enumerate(zip(models, seeds, strict=True)):
-        subprocess.run([sys.executable, "-m", "bayesfit.cli.main", "fit", str(m), "--out",
-                        str(tmp / "sh" / str(i)), "--seed", str(s), "--no-progress",
-                        "--no-plots"], check=True, capture_output=True)
+        p = subprocess.run([sys.executable, "-m", "bayesfit.cli.main", "fit", str(m), "--out",
+                            str(tmp / "sh" / str(i)), "--seed", str(s), "--no-progress",
+                            "--no-plots"], capture_output=True, text=True)
+        assert p.returncode in (0, 3), p.stderr
     t_sh = time.perf_counter() - t0
 
     overhead = (t_dask - fit_time / args.workers) * args.workers / args.fits
