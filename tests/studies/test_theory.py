@@ -13,6 +13,7 @@ import bayesfit
 from bayesfit.io._csv import read_table
 from bayesfit.studies import theory as inf
 from bayesfit.theory import examples, games
+from tests.criticality.shipped import assert_same_means
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "examples"
 
@@ -38,9 +39,7 @@ def _assert_same_posterior(fresh, shipped):
     assert json.loads(fresh.tree.attrs["config"]) == json.loads(shipped.tree.attrs["config"])
     a, b = fresh.summary(), shipped.summary()
     assert list(a.index) == list(b.index)
-    for k in a.index:
-        mcse = np.hypot(a.loc[k, "mcse_mean"], b.loc[k, "mcse_mean"])
-        assert abs(a.loc[k, "mean"] - b.loc[k, "mean"]) < 4 * mcse, (k, a.loc[k], b.loc[k])
+    assert_same_means(a, b, "03-linear-vae-sizes")
 
 
 def _covers(result, truth):
