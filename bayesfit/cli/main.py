@@ -30,6 +30,7 @@ _SUBCOMMANDS = {
     "compare": "bayesfit.cli._compare",
     "sweep": "bayesfit.cli._sweep",
     "mi": "bayesfit.cli._mi",
+    "fss": "bayesfit.cli._fss",
 }
 
 

@@ -20,6 +20,7 @@ mean of y. Priors: uniform T_c, c1, c2 (and omega) on the given ranges, N(0, 1) 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import jax.numpy as jnp
 import numpy as np
@@ -161,10 +162,56 @@ class FSSResult:
         return {k: values[_key(k, i, n, self.shared)] for k in names}
 
     def to_datatree(self):
-        """The posterior as an ArviZ ``xarray.DataTree`` (posterior group)."""
+        """The posterior as an ArviZ ``xarray.DataTree``: the ``posterior`` group, and one
+        ``fss_data_<i>`` group per table (L, T, A, dA by row) with the settings in the
+        root attributes (T_c in the unit of T; c1, c2 dimensionless)."""
+        import xarray as xr
         from arviz_base import from_dict
 
-        return from_dict({"posterior": dict(self.draws)})
+        tree = from_dict({"posterior": dict(self.draws)})
+        for i, t in enumerate(self.tables):
+            tree[f"fss_data_{i}"] = xr.DataTree(xr.Dataset(
+                {"L": ("row", t.size), "T": ("row", t.temperature), "A": ("row", t.value),
+                 "dA": ("row", t.error)}))
+        tree.attrs.update({
+            "fss_shared": ",".join(self.shared), "fss_tables": len(self.tables),
+            "fss_divergences": int(self.divergences), "fss_options": repr(self.options),
+            "fss_models": repr(self.models),
+            "units": "tc: unit of the table's T; c1 = 1/nu, c2: dimensionless"})
+        return tree
+
+    def save(self, path) -> Path:
+        """Write :meth:`to_datatree` as netCDF, atomically (an interrupted write leaves
+        the previous file or none)."""
+        from .._atomic import write_atomic
+
+        tree = self.to_datatree()
+        return write_atomic(path, lambda p: tree.to_netcdf(p, engine="h5netcdf"))
+
+    def diagnostics(self) -> list[str]:
+        """Failed checks, each a sentence that says what to do (empty when all pass):
+        divergent transitions, R-hat above 1.01 (several chains), bulk ESS below 100
+        per chain."""
+        import arviz
+
+        out = []
+        if self.divergences:
+            out.append(f"{self.divergences} divergent transition(s): the collapse posterior "
+                       "has regions NUTS cannot follow; narrow the prior ranges (--tc) or "
+                       "raise --warmup.")
+        s = arviz.summary(self.to_datatree(), kind="diagnostics")
+        chains = self.options.num_chains
+        if chains > 1:
+            bad = s.index[s["r_hat"] > 1.01].tolist()
+            if bad:
+                out.append(f"R-hat above 1.01 for {', '.join(bad)}: the chains do not "
+                           "agree; run longer (--draws, --warmup) or check for several "
+                           "collapses (T_c modes).")
+        bad = s.index[s["ess_bulk"] < 100 * chains].tolist()
+        if bad:
+            out.append(f"bulk ESS below {100 * chains} (100 per chain) for "
+                       f"{', '.join(bad)}; run more draws (--draws).")
+        return out
 
     def summary(self):
         """``arviz.summary`` of the posterior (mean, sd, HDI, ESS, R-hat)."""
