@@ -16,6 +16,7 @@ from ._correlation import relaxation_curve as relaxation_curve
 from ._correlation import sequence_statistics as sequence_statistics
 from ._decay import DecayComparison as DecayComparison
 from ._decay import compare_decay as compare_decay
+from ._decay import evidence_decay as evidence_decay
 from ._fss import Correction as Correction
 from ._fss import FSSModel as FSSModel
 from ._fss import FSSResult as FSSResult
