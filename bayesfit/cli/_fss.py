@@ -3,7 +3,8 @@
 The table holds one row per (size L, temperature T) with one or more observables and their
 standard errors. Each ``--observable VALUE:ERROR[:C2]`` names a value column and its error
 column, and optionally its exponent c2: a number holds it fixed (0 for a Binder cumulant),
-``LO..HI`` gives its uniform prior range (default -1..3). Several observables are fitted
+``LO..HI`` gives its uniform prior range (default -1..3); ``--correction [OMEGA]`` adds the
+correction to scaling ``(1 + a L^-omega)``. Several observables are fitted
 jointly, sharing T_c and c1 = 1/nu (Harada, PRE 84, 056704 (2011);
 :func:`bayesfit.criticality.fit_fss_joint`).
 
@@ -36,6 +37,9 @@ def add_parser(sub) -> None:
                    "of T (default: the temperature range of the data)")
     p.add_argument("--c1", metavar="LO..HI", default="0..3",
                    help="uniform prior range of c1 = 1/nu (default 0..3)")
+    p.add_argument("--correction", nargs="?", const="free", metavar="OMEGA",
+                   help="correction to scaling (1 + a L^-omega), a ~ N(0, 1): omega fixed at "
+                        "OMEGA, or sampled in 0.5..3 when no value is given")
     p.add_argument("--sizes", metavar="L1,L2,...", help="use only these sizes")
     p.add_argument("--t-range", metavar="LO..HI", help="use only rows with T in this range")
     p.add_argument("--check", action="store_true", help="compare with the no-scaling "
@@ -96,6 +100,18 @@ def run(args) -> int:
     if args.check and len(specs) > 1:
         raise BayesfitError("--check compares one observable with the no-scaling model; "
                             "give a single --observable.")
+    correction = None
+    if args.correction == "free":
+        correction = crit.Correction()
+    elif args.correction is not None:
+        try:
+            omega = float(args.correction)
+        except ValueError:
+            omega = float("nan")
+        if not omega > 0:
+            raise BayesfitError(f"--correction {args.correction!r}: give the exponent omega "
+                                "(a positive number), or no value to sample it.")
+        correction = crit.Correction(omega=omega)
     tc = _range(args.tc, "--tc") if args.tc else None
     c1 = _range(args.c1, "--c1")
     t_range = _range(args.t_range, "--t-range") if args.t_range else None
@@ -128,7 +144,8 @@ def run(args) -> int:
     out = Path(args.out)
     check_output_folder(out, resume=False, force=args.force, command="bayesfit fss")
 
-    models = [crit.FSSModel(crit.ScalingPriors(tc=tc, c1=c1, c2=c2)) for *_, c2 in specs]
+    models = [crit.FSSModel(crit.ScalingPriors(tc=tc, c1=c1, c2=c2), correction=correction)
+              for *_, c2 in specs]
     options = crit.SamplerOptions(num_warmup=args.warmup, num_samples=args.draws,
                                   num_chains=args.chains, seed=args.seed)
     print(f"fss: {len(tables)} observable(s), sizes {tables[0].sizes.tolist()}, "

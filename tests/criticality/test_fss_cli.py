@@ -30,8 +30,9 @@ def _csv(tmp: Path) -> Path:
 def test_fss_command_recovers_the_collapse_and_writes_its_files(tmp_path, capsys):
     table = _csv(tmp_path)
     out = tmp_path / "out"
-    args = ["fss", str(table), "--observable", "chi:dchi", "--chains", "1", "--draws", "200",
-            "--warmup", "200", "--out", str(out)]
+    # with a correction to scaling at fixed omega (the data have none: a near 0)
+    args = ["fss", str(table), "--observable", "chi:dchi", "--correction", "2", "--chains", "1",
+            "--draws", "200", "--warmup", "200", "--out", str(out)]
     code = main(args)
     printed = capsys.readouterr().out
     assert code in (0, 3), printed  # 3: written, with failed diagnostics listed
@@ -44,6 +45,7 @@ def test_fss_command_recovers_the_collapse_and_writes_its_files(tmp_path, capsys
         for name, truth in (("tc", 1.0), ("c1", 1.0), ("c2", 0.5)):
             lo, hi = np.quantile(post[name].values, [0.025, 0.975])
             assert lo <= truth <= hi, (name, lo, hi)
+        assert abs(float(np.median(post["a"].values))) < 2 * float(np.std(post["a"].values))
         data = tree["fss_data_0"].to_dataset()
         assert data["L"].size == 30 and set(np.unique(data["L"].values)) == {8, 16, 32}
     assert "tc" in (out / "summary.csv").read_text()
@@ -61,6 +63,8 @@ def test_fss_command_recovers_the_collapse_and_writes_its_files(tmp_path, capsys
     (["--tc", "1.1..0.9"], "LO must be below HI"),
     (["--sizes", "8,64"], "no rows of size"),
     (["--draws", "0"], "--draws"),
+    (["--correction", "x"], "--correction"),
+    (["--correction", "-1"], "--correction"),
     (["--observable", "chi:dchi", "--observable", "chi:dchi", "--check"], "single"),
 ])
 def test_bad_input_exits_2_before_any_fit(tmp_path, capsys, extra, needle):
