@@ -58,5 +58,8 @@ def test_four_devices_give_the_draws_of_one(tmp_path):
     assert int(one["devices"]) == 1 and int(four["devices"]) == 4
     for method in ("nuts", "remc", "remc_log_z"):  # NUTS chains, REMC runs
         assert one[method].shape == four[method].shape
-        # rounding-level differences only (the partitioned program may sum in another order)
-        np.testing.assert_allclose(four[method], one[method], rtol=1e-8, atol=1e-10)
+    # rounding-level differences only (the partitioned program may sum in another order):
+    # REMC draws to 1e-10 absolute (measured 2e-14 after these 10 steps)
+    np.testing.assert_allclose(four["remc"], one["remc"], rtol=0, atol=1e-10)
+    np.testing.assert_allclose(four["remc_log_z"], one["remc_log_z"], rtol=0, atol=1e-10)
+    np.testing.assert_allclose(four["nuts"], one["nuts"], rtol=1e-8, atol=1e-10)
