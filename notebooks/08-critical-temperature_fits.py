@@ -39,8 +39,6 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "notebooks" / "results" / "critical-temperature"
 OPTS = SamplerOptions(num_warmup=300, num_samples=300, num_chains=1, n_starts=256, n_adam=100)
 CHECK_DRAWS = 100  # draws of check_scaling's leave-one-size-out elpd
-CHECK_FIELDS = ("elpd_scaling", "elpd_no_scaling", "delta_elpd", "delta_se", "c1_lo", "c1_hi",
-                "tc_lo", "tc_hi", "tc_prior_width", "pareto_k")
 
 
 # L = 16, 32, 64 of the shipped 8..64: with L = 8, 16, 24 the collapse without corrections
@@ -66,13 +64,6 @@ def markov_table():
     return fss_table(t["size"], t["temperature"], t["chi"], t["dchi"], source=name)
 
 
-def check_row(check) -> dict:
-    return dict(zip(CHECK_FIELDS, (check.elpd_scaling, check.elpd_no_scaling,
-                                   check.delta_elpd, check.delta_se, *check.c1_interval,
-                                   *check.tc_interval, check.tc_prior_width, check.pareto_k),
-                    strict=True))
-
-
 def main() -> None:
     ising = fit_fss_joint(ising_tables(), ISING_MODELS, shared=("tc", "c1"), options=OPTS)
     markov = fit_fss(markov_table(), FSSModel(), OPTS)
@@ -87,7 +78,7 @@ def main() -> None:
                 {"divergences": np.array([ising.divergences, markov.divergences], float)},
                 [f"{OPTS}; divergences of row 0: Ising joint fit, row 1: Markov chain"])
     write_table(OUT / "markov_check.csv",
-                {k: np.array([v], float) for k, v in check_row(check).items()},
+                {k: np.array([v], float) for k, v in check.row().items()},
                 [f"check_scaling(n_draws={CHECK_DRAWS}) of the Markov-chain fit; elpd in nats"],
                 digits=17)
 

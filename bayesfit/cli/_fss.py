@@ -93,7 +93,11 @@ def _positive(args) -> None:
 
 
 def run(args) -> int:
+    import numpy as np
+
     from .. import criticality as crit
+    from .._atomic import write_text_atomic
+    from ..io import write_table
 
     _positive(args)
     specs = [_observable(s) for s in (args.observable or ["A:dA"])]
@@ -154,8 +158,6 @@ def run(args) -> int:
     res = crit.fit_fss_joint(tables, models, shared=("tc", "c1"), options=options)
     res.save(out / "fss.nc")
     summary = res.summary()
-    from .._atomic import write_text_atomic
-
     write_text_atomic(out / "summary.csv", summary.to_csv())
     print(summary.to_string())
     lo, hi = res.interval("tc")
@@ -164,12 +166,10 @@ def run(args) -> int:
     failed = res.diagnostics()
     if args.check:
         check = crit.check_scaling(res)
-        row = ",".join(f"{v:.6g}" for v in (check.elpd_scaling, check.elpd_no_scaling,
-                                            check.delta_elpd, check.delta_se,
-                                            *check.tc_interval, *check.c1_interval))
-        write_text_atomic(out / "check.csv",
-                          "elpd_scaling,elpd_no_scaling,delta_elpd,delta_se,tc_lo,tc_hi,"
-                          f"c1_lo,c1_hi,scaling_supported\n{row},{int(check.scaling_supported)}\n")
+        cols = check.row() | {"scaling_supported": float(check.scaling_supported)}
+        write_table(out / "check.csv", {k: np.array([v]) for k, v in cols.items()},
+                    ["check_scaling: collapse vs no scaling, leave one size out; elpd in nats; "
+                     "tc in the unit of T"])
         print(check.report())
         if not check.scaling_supported:
             failed.append("the scaling check finds no finite-size scaling (check.csv): do "
@@ -188,10 +188,7 @@ def run(args) -> int:
 
 
 def _plots(res, specs, out: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # the Agg backend: set by bayesfit.cli.main
 
     from .. import criticality as crit
     from .._atomic import write_atomic

@@ -83,6 +83,14 @@ class ScalingCheck:
                     and (self.tc_interval[1] - self.tc_interval[0])
                     < 0.25 * self.tc_prior_width)
 
+    def row(self) -> dict[str, float]:
+        """The numbers as one table row (intervals as ``_lo``/``_hi`` columns)."""
+        return {"elpd_scaling": self.elpd_scaling, "elpd_no_scaling": self.elpd_no_scaling,
+                "delta_elpd": self.delta_elpd, "delta_se": self.delta_se,
+                "c1_lo": self.c1_interval[0], "c1_hi": self.c1_interval[1],
+                "tc_lo": self.tc_interval[0], "tc_hi": self.tc_interval[1],
+                "tc_prior_width": self.tc_prior_width, "pareto_k": self.pareto_k}
+
     def report(self) -> str:
         verdict = "finite-size scaling supported" if self.scaling_supported else (
             "NO finite-size scaling: no confident T_c")

@@ -19,6 +19,7 @@ mean of y. Priors: uniform T_c, c1, c2 (and omega) on the given ranges, N(0, 1) 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -182,35 +183,28 @@ class FSSResult:
 
     def save(self, path) -> Path:
         """Write :meth:`to_datatree` as netCDF, atomically (an interrupted write leaves
-        the previous file or none)."""
+        the previous file or none), with :meth:`diagnostics` recorded in its attrs as
+        ``bayesfit fit`` records them (``diagnostics_failed``, ``diagnostics_ok``)."""
         from .._atomic import write_atomic
+        from ..results._checks import ATTR
 
         tree = self.to_datatree()
+        failed = self.diagnostics()
+        tree.attrs.update({ATTR: json.dumps(failed), "diagnostics_ok": int(not failed)})
         return write_atomic(path, lambda p: tree.to_netcdf(p, engine="h5netcdf"))
 
     def diagnostics(self) -> list[str]:
-        """Failed checks, each a sentence that says what to do (empty when all pass):
-        divergent transitions, R-hat above 1.01 (several chains), bulk ESS below 100
-        per chain."""
-        import arviz
+        """Failed checks as ``"check: message"`` (empty when all pass): the checks of every
+        fit (:func:`bayesfit.results._checks.check_diagnostics`: R-hat above 1.01 with
+        several chains, bulk ESS below 100 per chain) and divergent transitions."""
+        from ..results._checks import Failure, check_diagnostics
 
-        out = []
+        out = [str(f) for f in check_diagnostics(self.to_datatree())]
         if self.divergences:
-            out.append(f"{self.divergences} divergent transition(s): the collapse posterior "
-                       "has regions NUTS cannot follow; narrow the prior ranges (--tc) or "
-                       "raise --warmup.")
-        s = arviz.summary(self.to_datatree(), kind="diagnostics")
-        chains = self.options.num_chains
-        if chains > 1:
-            bad = s.index[s["r_hat"] > 1.01].tolist()
-            if bad:
-                out.append(f"R-hat above 1.01 for {', '.join(bad)}: the chains do not "
-                           "agree; run longer (--draws, --warmup) or check for several "
-                           "collapses (T_c modes).")
-        bad = s.index[s["ess_bulk"] < 100 * chains].tolist()
-        if bad:
-            out.append(f"bulk ESS below {100 * chains} (100 per chain) for "
-                       f"{', '.join(bad)}; run more draws (--draws).")
+            out.append(str(Failure(
+                "divergences", f"{self.divergences} divergent transition(s): the collapse "
+                "posterior has regions NUTS cannot follow; narrow the prior ranges (--tc) "
+                "or raise the warm-up.")))
         return out
 
     def summary(self):

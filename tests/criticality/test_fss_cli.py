@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ import xarray as xr
 
 from bayesfit.cli.main import main
 from bayesfit.criticality import synthetic_fss
-from bayesfit.io import write_table
+from bayesfit.io import read_table, write_table
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,14 +32,17 @@ def test_fss_command_recovers_the_collapse_and_writes_its_files(tmp_path, capsys
     table = _csv(tmp_path)
     out = tmp_path / "out"
     # with a correction to scaling at fixed omega (the data have none: a near 0)
-    args = ["fss", str(table), "--observable", "chi:dchi", "--correction", "2", "--chains", "1",
-            "--draws", "200", "--warmup", "200", "--out", str(out)]
+    # and --check: a true collapse must be reported as scaling (positive control)
+    args = ["fss", str(table), "--observable", "chi:dchi", "--correction", "2", "--check",
+            "--chains", "1", "--draws", "200", "--warmup", "200", "--out", str(out)]
     code = main(args)
     printed = capsys.readouterr().out
     assert code in (0, 3), printed  # 3: written, with failed diagnostics listed
     assert ("Diagnostics FAILED" in printed) == (code == 3)
     assert {p.name for p in out.iterdir()} == {"fss.nc", "summary.csv", "raw.png",
-                                               "collapse.png"}
+                                               "collapse.png", "check.csv"}
+    check = read_table(out / "check.csv").columns
+    assert check["scaling_supported"][0] == 1.0 and check["delta_elpd"][0] > 0, check
     with xr.open_datatree(out / "fss.nc") as tree:
         post = tree["posterior"].to_dataset()
         assert post["tc"].shape == (1, 200)
@@ -46,6 +50,8 @@ def test_fss_command_recovers_the_collapse_and_writes_its_files(tmp_path, capsys
             lo, hi = np.quantile(post[name].values, [0.025, 0.975])
             assert lo <= truth <= hi, (name, lo, hi)
         assert abs(float(np.median(post["a"].values))) < 2 * float(np.std(post["a"].values))
+        assert json.loads(tree.attrs["diagnostics_failed"]) == [
+            line.strip()[2:] for line in printed.splitlines() if line.startswith("  - ")]
         data = tree["fss_data_0"].to_dataset()
         assert data["L"].size == 30 and set(np.unique(data["L"].values)) == {8, 16, 32}
     assert "tc" in (out / "summary.csv").read_text()
