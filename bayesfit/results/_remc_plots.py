@@ -41,7 +41,9 @@ def plot_free_energy(result, *, span: float = 10.0):
         units = noise.units[i]
         ax.set_xlabel(f"sigma_{d}" + (f" [{units}]" if units else ""))
         ax.set_ylabel("free energy F [nats]")
-        ax.set_title(d)
+        # with noise_update="stationary" the curves are F along the ray of all levels and
+        # sigma_hat the stationary point of F in every coordinate, near the ray's minimum
+        ax.set_title(d + (" (F along the ray)" if "ray" in (noise.scheme or "") else ""))
         ax.legend(fontsize=8)
     fig.tight_layout()
     return fig

@@ -1,7 +1,8 @@
 """The KCu4P3O12 study (Tamura et al., PRB 101, 224435) on the shipped synthetic data.
 
-What the study must show, with the main job's method (replica exchange, noise levels at
-the minimum of the Bayesian free energy, MAP-started, dense mass matrices) at shorter
+What the study must show, with the main job's earlier method (replica exchange tempered
+from the prior, noise levels at the minimum of the Bayesian free energy, MAP-started, dense
+mass matrices) at shorter
 settings than ``models/kcu4p3o12.toml`` (12 replicas, 2 runs, 250 + 150 steps, no
 coordinate sweep): the generating values are recovered, the susceptibility alone leaves the
 couplings poorly determined, and the evidence prefers the generating four-coupling model

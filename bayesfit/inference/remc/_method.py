@@ -30,10 +30,11 @@ from ._evidence import stepping_stone, thermodynamic_integration
 from ._free_energy import NoiseState, estimate_noise, map_noise_levels, with_noise_fixed
 from ._groups import evidence_group, ladder_group
 from ._noise_group import noise_group
-from ._options import Mass, Move, Noise, Reference, Start, parse
-from ._replicas import PILOT, PILOT_DRAWS, choose_replicas
+from ._options import Mass, Move, Noise, NoiseUpdate, Reference, Start, parse
+from ._replicas import PILOT, PILOT_DRAWS, choose_replicas, pilot_warmup
 from ._sampler import Path
 from ._start import laplace_start, map_optimum, pooled_start
+from ._stationary import ssr_function, stationarity, stationary_noise
 
 
 def _check(cond: bool, msg: str) -> None:
@@ -97,7 +98,16 @@ class REMC(Method):
     noise_sweeps:
         Coordinate-wise sweeps over datasets when several noise levels are estimated
         (0: the minimum along the ray of all noise levels only, their ratios fixed at the
-        MAP ratios; one ladder per dataset less).
+        MAP ratios; one ladder per dataset less). Used with ``noise_update="ladders"``.
+    noise_update:
+        How several noise levels leave the ray (:class:`~._options.NoiseUpdate`):
+        ``"ladders"`` (default): ``noise_sweeps`` coordinate-wise free-energy ladders.
+        ``"stationary"``: after the ray, posterior runs at the current levels, each
+        followed by ``sigma_d**2 = E[SSR_d] / n_d`` (where ``dF / d sigma_d = 0``, by
+        Fisher's identity), until the levels settle within 3 Monte Carlo errors (at most 4
+        runs; one ladder per dataset less, and with ``reference="gaussian"`` each run has
+        the reference leg only). Either way the noise group records ``dF / d log sigma``
+        at ``sigma_hat`` as a check.
     start:
         ``"map"`` (default): a multi-start MAP search (``map_restarts`` BFGS runs from prior
         draws) first; replicas whose tempered target is narrower than the prior start from
@@ -124,6 +134,7 @@ class REMC(Method):
     noise: Noise = Noise.FREE
     noise_ref: float = 0.5
     noise_sweeps: int = 1
+    noise_update: NoiseUpdate = NoiseUpdate.LADDERS
     start: Start = Start.MAP
     map_restarts: int = 32
     reference: Reference = Reference.STABILIZED
@@ -142,7 +153,8 @@ class REMC(Method):
 
     def __post_init__(self):
         for field, kind in (("move", Move), ("mass", Mass), ("noise", Noise),
-                            ("start", Start), ("reference", Reference)):
+                            ("noise_update", NoiseUpdate), ("start", Start),
+                            ("reference", Reference)):
             object.__setattr__(self, field, parse(kind, field, getattr(self, field)))
         r = self.replicas
         _check(r is None or (isinstance(r, int) and not isinstance(r, bool) and r >= 3),
@@ -202,7 +214,8 @@ class REMC(Method):
                     "reference": self.replicas if ref else 1}, start
         pilot = {"power": (PILOT["prior"] if low == 0.0 else PILOT["attached"]) if power else 1,
                  "reference": PILOT["reference"] if ref else 1}
-        runner = self._runner(problem, chains, min(draws, PILOT_DRAWS), warmup, pilot)
+        runner = self._runner(problem, chains, min(draws, PILOT_DRAWS), pilot_warmup(warmup),
+                              pilot)
         run = runner.run("pilot", key, path._replace(low=low), ckpt, progress, start)
         if ref:
             start = pooled_start(run.z, start)
@@ -270,6 +283,11 @@ class REMC(Method):
         ckpt = Checkpoint(self.checkpoint, fp, every=self.checkpoint_every, resume=self.resume)
         unknown = [d for d in problem.datasets if d.sigma is None and d.noise_name in problem.free]
         estimating = self.noise == Noise.FREE_ENERGY and bool(unknown)
+        stochastic = [d.name for d in unknown if d.model_sd is not None]
+        _check(not (estimating and stochastic),
+               f"REMC(noise='free_energy'): dataset(s) {stochastic} carry a model error "
+               "(model_sd, e.g. the FTLM solver) added to the noise in quadrature, which breaks "
+               "the identity F(sigma) rests on; use noise='free' or the exact solver.")
         values = map_optimum(problem, key, ckpt, self.map_restarts) \
             if self.start == Start.MAP or estimating else None
         if not estimating:
@@ -307,16 +325,29 @@ class REMC(Method):
         sizes, start = self._sizes(fixed, first, start, True, chains, draws, warmup, key,
                                    progress, ckpt)
         runner = self._runner(fixed, chains, draws, warmup, sizes)
+        stationary = self.noise_update == NoiseUpdate.STATIONARY and len(names) > 1
         ray = estimate_noise(runner, est, key, ckpt, progress, noise_ref=self.noise_ref,
-                             sweeps=self.noise_sweeps, init=start)
-        # the posterior and the evidence at sigma_hat
-        a_hat = {k: (est.sigma_ref[k] / est.sigma_hat[k]) ** 2 for k in names}
-        run = runner.run("posterior", key, est.path(offset={}, direction=a_hat,
-                                                    temper_known=True), ckpt, progress, start)
+                             sweeps=0 if stationary else self.noise_sweeps, init=start)
+        # the posterior and the evidence at sigma_hat; with a Gaussian reference only its
+        # leg is needed there (the power leg served the noise ladders)
+        post = runner if self.reference != Reference.GAUSSIAN else self._runner(
+            fixed, chains, draws, warmup, {"power": 1, "reference": sizes["reference"]})
+
+        def path_at(sigma):
+            a = {k: (est.sigma_ref[k] / sigma[k]) ** 2 for k in names}
+            return est.path(offset={}, direction=a, temper_known=True)
+
+        ssr = ssr_function(fixed, names)
+        if stationary:
+            run, stat = stationary_noise(post, est, path_at, ssr, key, ckpt, progress, start)
+        else:
+            run = post.run("posterior", key, path_at(est.sigma_hat), ckpt, progress, start)
+            stat = stationarity(ssr, run.z, names, est.n, est.sigma_hat)
         note = ("log p(data | model, sigma = sigma_hat): noise levels at the free-energy "
                 "minimum (type-II maximum likelihood), not marginalised")
         evidence = self._evidence(run)
         noise = noise_group(est, sigma_map, evidence[1].value,
-                            ray=ray if len(names) > 1 else None)
+                            ray=ray if len(names) > 1 else None, stationarity=stat,
+                            stationary=stationary)
         hat = with_noise_fixed(problem, est.sigma_hat)
         return self._finish(run, evidence, groups={"noise": noise}, note=note, problem=hat)

@@ -15,7 +15,8 @@ def _at(curve, b):
     return float(np.interp(np.log(b), x, curve.F[::-1]))
 
 
-def noise_group(est, sigma_map: dict, log_z: float, ray=None) -> NoiseLevels:
+def noise_group(est, sigma_map: dict, log_z: float, ray=None, stationarity=None,
+                stationary: bool = False) -> NoiseLevels:
     """One free-energy curve per estimated noise level (``est.curves``, keyed by the noise
     parameter ``sigma_<dataset>``), on the grid ``sigma = sigma_0 / sqrt(b)`` (units of the
     data), with ``sigma_hat``, its error, ``sigma_ref`` (``sigma_0``, the ``b = 1`` end of
@@ -25,6 +26,11 @@ def noise_group(est, sigma_map: dict, log_z: float, ray=None) -> NoiseLevels:
     is known up to a constant; it is shifted so that ``F(sigma_hat) = -log_evidence`` at
     ``sigma_hat`` (``calibrated``). Curves from a ladder that starts at the prior are
     absolute and left as computed.
+
+    ``stationarity`` (:class:`~._stationary.Stationarity` of the final posterior) gives
+    ``dF / d log sigma`` at ``sigma_hat``; with ``stationary`` the levels came from its
+    fixed point (the curves are then those of the ray), and the error of each is that of
+    the level the final posterior was sampled at (the ray's, or the previous update's).
     """
     by_noise = {d.noise_name: d for d in est.datasets}
     keys = list(est.curves)
@@ -41,6 +47,16 @@ def noise_group(est, sigma_map: dict, log_z: float, ray=None) -> NoiseLevels:
         blocks = s0 / np.sqrt(curve.b_hat_blocks)
         hat_err.append(block_error(blocks) if len(blocks) > 1 else 0.0)
         calibrated.append(not absolute)
+    grad = grad_err = None
+    if stationarity is not None:
+        pos = [stationarity.names.index(k) for k in keys]
+        grad, grad_err = stationarity.grad[pos], stationarity.grad_err[pos]
+        if stationary:
+            hat_err = list(stationarity.sigma_err[pos])  # of the levels sampled at
+    if stationary:
+        scheme = "ray, then the stationarity of F (Fisher's identity)"
+    else:
+        scheme = "single ladder" if len(keys) == 1 else "coordinate-wise"
     ray_group = None
     if ray is not None:
         curve, s0 = ray
@@ -54,4 +70,5 @@ def noise_group(est, sigma_map: dict, log_z: float, ray=None) -> NoiseLevels:
         sigma_ref=np.asarray([float(est.curves[k][1]) for k in keys]),
         sigma_map=np.asarray([float(sigma_map[k]) for k in keys]),
         calibrated=np.asarray(calibrated, bool),
-        sigma=grid[:, 0], free_energy=grid[:, 1], free_energy_err=grid[:, 2], ray=ray_group)
+        sigma=grid[:, 0], free_energy=grid[:, 1], free_energy_err=grid[:, 2], ray=ray_group,
+        grad_log_sigma=grad, grad_log_sigma_err=grad_err, scheme=scheme)

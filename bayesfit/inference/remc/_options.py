@@ -34,6 +34,15 @@ class Noise(enum.StrEnum):
     FREE_ENERGY = "free_energy"
 
 
+class NoiseUpdate(enum.StrEnum):
+    """How several noise levels leave the ray of ``F(sigma)``: coordinate-wise free-energy
+    ladders (``noise_sweeps`` of them), or the stationarity condition
+    ``sigma_d**2 = E[SSR_d] / n_d`` iterated with posterior runs (``_stationary.py``)."""
+
+    LADDERS = "ladders"
+    STATIONARY = "stationary"
+
+
 class Start(enum.StrEnum):
     """Where the replicas start: the Laplace approximation of a multi-start MAP, or the prior."""
 
@@ -59,6 +68,8 @@ _HELP = {
     "move": "'hmc' (default) or 'rwm'",
     "mass": "'diag' (default) or 'dense' (strongly correlated posteriors)",
     "noise": "'free' (noise levels sampled) or 'free_energy' (at the minimum of F(sigma))",
+    "noise_update": "'ladders' (default: one free-energy ladder per dataset and sweep) or "
+                    "'stationary' (posterior runs only: sigma_d**2 = E[SSR_d] / n_d)",
     "start": "'map' (default: multi-start MAP + Laplace) or 'prior'",
     "reference": "'stabilized' (default), 'gaussian' or 'prior'",
 }

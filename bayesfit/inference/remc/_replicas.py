@@ -20,6 +20,14 @@ from ._driver import LadderRun
 #: pilot sizes: a power leg from the prior, one attached at ``b = low > 0``, a reference leg
 PILOT = {"prior": 16, "attached": 8, "reference": 6}
 PILOT_DRAWS = 100
+PILOT_WARMUP = 200  # the pilot's warm-up: at most the fit's, at least half of it
+
+
+def pilot_warmup(warmup: int) -> int:
+    """Warm-up steps of the pilot: enough for the ladder's doubling rounds to settle
+    (``min(warmup, max(PILOT_WARMUP, warmup // 2))``); its barrier sets the replicas and
+    its posterior draws only seed the first reference, which every stage refits."""
+    return int(min(warmup, max(PILOT_WARMUP, warmup // 2)))
 MIN_REPLICAS, MAX_REPLICAS = 3, 40
 
 

@@ -36,6 +36,10 @@ class NoiseLevels:
     ``b = 1`` end of its ladder), ``sigma_map`` (the MAP noise level) and ``calibrated``
     (a curve known up to a constant, shifted so that ``F(sigma_hat) = -log evidence``).
     Per dataset and rung: the grid ``sigma`` and ``free_energy`` with its error.
+    ``grad_log_sigma`` (with ``grad_log_sigma_err``): ``dF / d log sigma_d`` at
+    ``sigma_hat`` by Fisher's identity, ``n_d - E[SSR_d] / sigma_hat_d**2`` under the final
+    posterior (nats; zero at the minimum), a check independent of the ladders; None in
+    files written before it existed. ``scheme``: how the levels were found.
     Reference: Tamura et al., PRB 101, 224435 (2020).
     """
 
@@ -50,16 +54,23 @@ class NoiseLevels:
     free_energy: np.ndarray
     free_energy_err: np.ndarray
     ray: NoiseRay | None = None
+    grad_log_sigma: np.ndarray | None = None
+    grad_log_sigma_err: np.ndarray | None = None
+    scheme: str | None = None
 
     name: ClassVar[str] = "noise"
 
     def table(self) -> pd.DataFrame:
-        """One row per dataset: ``sigma_hat``, ``mc_err``, ``sigma_map`` (data units) and
-        ``units``."""
-        df = pd.DataFrame({"sigma_hat": np.asarray(self.sigma_hat, float),
-                           "mc_err": np.asarray(self.sigma_hat_err, float),
-                           "sigma_map": np.asarray(self.sigma_map, float),
-                           "units": list(self.units)}, index=list(self.datasets))
+        """One row per dataset: ``sigma_hat``, ``mc_err``, ``sigma_map`` (data units),
+        ``units`` and, where recorded, ``dF_dlog_sigma`` with its error (nats)."""
+        cols = {"sigma_hat": np.asarray(self.sigma_hat, float),
+                "mc_err": np.asarray(self.sigma_hat_err, float),
+                "sigma_map": np.asarray(self.sigma_map, float),
+                "units": list(self.units)}
+        if self.grad_log_sigma is not None:
+            cols["dF_dlog_sigma"] = np.asarray(self.grad_log_sigma, float)
+            cols["dF_dlog_sigma_err"] = np.asarray(self.grad_log_sigma_err, float)
+        df = pd.DataFrame(cols, index=list(self.datasets))
         df.index.name = "dataset"
         return df
 
@@ -87,9 +98,14 @@ class NoiseLevels:
             data["free_energy_ray"] = xr.DataArray(
                 np.asarray(self.ray.free_energy, float), dims=["ray"], attrs={"units": "nats"})
             data["sigma_ref_ray"] = xr.DataArray(np.asarray(self.ray.sigma_ref, float), dims=d)
+        if self.grad_log_sigma is not None:
+            for k in ("grad_log_sigma", "grad_log_sigma_err"):
+                data[k] = xr.DataArray(np.asarray(getattr(self, k), float), dims=d,
+                                       attrs={"units": "nats"})
         coords = {"dataset": list(self.datasets), "units": ("dataset", list(self.units))}
         return xr.Dataset(data, coords=coords, attrs={
-            "scheme": "single ladder" if len(self.datasets) == 1 else "coordinate-wise",
+            "scheme": self.scheme or ("single ladder" if len(self.datasets) == 1
+                                      else "coordinate-wise"),
             "method": "Bayesian free energy minimisation (Tamura et al. 2020)",
             "note": "F(sigma) = -log p(data | sigma); the noise prior is not part of F; "
                     "every sigma is in the units of its dataset (coordinate units)",
@@ -105,4 +121,9 @@ class NoiseLevels:
                    **{k: ds[k].values for k in _PER_DATASET},
                    calibrated=ds["calibrated"].values.astype(bool),
                    sigma=ds["sigma"].values, free_energy=ds["free_energy"].values,
-                   free_energy_err=ds["free_energy_err"].values, ray=ray)
+                   free_energy_err=ds["free_energy_err"].values, ray=ray,
+                   grad_log_sigma=ds["grad_log_sigma"].values if "grad_log_sigma" in ds
+                   else None,
+                   grad_log_sigma_err=ds["grad_log_sigma_err"].values
+                   if "grad_log_sigma_err" in ds else None,
+                   scheme=str(ds.attrs["scheme"]) if "scheme" in ds.attrs else None)
