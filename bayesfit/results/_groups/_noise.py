@@ -60,6 +60,11 @@ class NoiseLevels:
 
     name: ClassVar[str] = "noise"
 
+    def __post_init__(self):
+        if self.scheme is None:  # files and callers from before the attribute existed
+            object.__setattr__(self, "scheme", "single ladder" if len(self.datasets) == 1
+                               else "coordinate-wise")
+
     def table(self) -> pd.DataFrame:
         """One row per dataset: ``sigma_hat``, ``mc_err``, ``sigma_map`` (data units),
         ``units`` and, where recorded, ``dF_dlog_sigma`` with its error (nats)."""
@@ -104,8 +109,7 @@ class NoiseLevels:
                                        attrs={"units": "nats"})
         coords = {"dataset": list(self.datasets), "units": ("dataset", list(self.units))}
         return xr.Dataset(data, coords=coords, attrs={
-            "scheme": self.scheme or ("single ladder" if len(self.datasets) == 1
-                                      else "coordinate-wise"),
+            "scheme": self.scheme,
             "method": "Bayesian free energy minimisation (Tamura et al. 2020)",
             "note": "F(sigma) = -log p(data | sigma); the noise prior is not part of F; "
                     "every sigma is in the units of its dataset (coordinate units)",
