@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...results._groups import NoiseLevels, NoiseRay
-from ._evidence import block_error
+from ._stationary import level_errors
 
 
 def _at(curve, b):
@@ -36,7 +36,7 @@ def noise_group(est, sigma_map: dict, log_z: float, ray=None, stationarity=None,
     keys = list(est.curves)
     rungs = max(len(curve.b) for curve, _, _ in est.curves.values())
     grid = np.full((len(keys), 3, rungs), np.nan)
-    hat_err, calibrated = [], []
+    calibrated = []
     for i, k in enumerate(keys):
         curve, s0, absolute = est.curves[k]
         F = curve.F.copy()
@@ -44,19 +44,17 @@ def noise_group(est, sigma_map: dict, log_z: float, ray=None, stationarity=None,
             F += -log_z - _at(curve, curve.b_hat)
         n = len(curve.b)
         grid[i, :, :n] = s0 / np.sqrt(curve.b), F, curve.F_err
-        blocks = s0 / np.sqrt(curve.b_hat_blocks)
-        hat_err.append(block_error(blocks) if len(blocks) > 1 else 0.0)
         calibrated.append(not absolute)
+    errors = level_errors(est)
+    hat_err = [errors[k] for k in keys]
     grad = grad_err = None
     if stationarity is not None:
         pos = [stationarity.names.index(k) for k in keys]
         grad, grad_err = stationarity.grad[pos], stationarity.grad_err[pos]
         if stationary:
             hat_err = list(stationarity.sigma_err[pos])  # of the levels sampled at
-    if stationary:
-        scheme = "ray, then the stationarity of F (Fisher's identity)"
-    else:
-        scheme = "single ladder" if len(keys) == 1 else "coordinate-wise"
+    # None: NoiseLevels names the ladder scheme itself
+    scheme = "ray, then the stationarity of F (Fisher's identity)" if stationary else None
     ray_group = None
     if ray is not None:
         curve, s0 = ray

@@ -89,8 +89,9 @@ def stationarity(ssr_fn, z, names, n: dict, sigma: dict, sigma_err=None) -> Stat
                         np.asarray(grad_err))
 
 
-def ray_errors(est) -> dict[str, float]:
-    """Monte Carlo error of every level at the ray's minimum (spread of the block minima)."""
+def level_errors(est) -> dict[str, float]:
+    """Monte Carlo error of every level at the minimum of its recorded curve (the spread of
+    the block minima; data units), keyed like ``est.curves``."""
     out = {}
     for k, (curve, s0, _) in est.curves.items():
         b = np.asarray(curve.b_hat_blocks)
@@ -105,7 +106,7 @@ def stationary_noise(runner, est, path_at, ssr_fn, key, ckpt, progress, start):
     maps noise levels to the posterior's path. Returns the last run, sampled at the final
     ``est.sigma_hat``, and its :class:`Stationarity`; warns when the levels did not settle."""
     names = est.names
-    err = ray_errors(est)
+    err = level_errors(est)
     for step in range(MAX_STEPS):
         run = runner.run("posterior" if step == 0 else f"posterior-{step}", key,
                          path_at(est.sigma_hat), ckpt, progress, start)
