@@ -1,7 +1,7 @@
 """Benchmark: the log evidence of a 5-parameter nonlinear model, to ~0.1 nats.
 
 Compares, in one run and on the same data:
-  * bayesfit REMC (HMC and RWM moves; jitted, vmapped over replicas and runs),
+  * bayesfit REMC (HMC and RWM moves; jitted, replicas vmapped, runs looped),
   * dynesty static nested sampling (the usual tool; NumPy likelihood),
   * a NumPy tempering loop, the baseline a user would write: a Python loop over steps and
     temperatures, RWM per replica (its own step-size adaptation), DEO swaps, stepping-stone

@@ -15,6 +15,11 @@ def print_tables(result, *, ci_prob: float = 0.95) -> None:
     print(result.format_summary(ci_prob=ci_prob))
     if result.log_evidence is not None:
         print(f"\nlog evidence = {result.log_evidence:.3f} +- {result.log_evidence_err:.3f} nats")
+        ev = result.tree["evidence"] if "evidence" in result.tree.children else None
+        if ev is not None and float(ev.get("mirror_correction", 0.0)) > 0:
+            m = int(ev["mirror_images"])
+            print(f"  (includes log {m} = {float(ev['mirror_correction']):.3f} nats: {m} mirror "
+                  "modes of equal mass under the model's exact symmetry, one sampled per run)")
     attrs = result.tree.attrs
     if "ladder" in result.tree.children and "barrier" in attrs:
         trips = result.tree["ladder"]["round_trips"].values.tolist()

@@ -1,21 +1,22 @@
 """Spread independent chains (NUTS) or runs (REMC) over the local JAX devices.
 
-The leading axis of the starting state (chains or runs) is laid out over a one-axis
-device mesh with ``jax.sharding.NamedSharding``; ``jit`` then runs each device's share of
-the vectorised program where its data lives (computation follows data); chains never
-communicate. The per-chain arithmetic is that of one device up to rounding: the
-partitioned program may round differently in the last bits (2e-14 after 10 REMC steps on 4
-forced CPU devices), which HMC trajectories then amplify like any rounding change, so a
-seed gives the same draws at first and the same distribution throughout. With one device,
-or a chain count that the device count does not divide, the state stays where it is
-(plain ``vmap`` on the default device).
+:func:`split_over_devices` cuts the chains or runs into contiguous blocks, one per device,
+each block a single-device array; :func:`map_blocks` calls the sampler on every block from
+its own thread, so all devices work at once (and compile at once). Within a block the
+chains or runs go one after another through one compiled one-chain (one-run) program,
+never a vmapped batch: XLA rounds a batch of width 4 differently from width 1 in the last
+bits, and HMC trajectories amplify that to O(1) within a hundred steps. So a chain's
+arithmetic is the same whatever the device count, and a seed gives the same draws, bit for
+bit, on one device or several (tests/inference/test_devices.py). The cost: each device
+compiles the program once (in parallel). Chains never communicate.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import jax
 import numpy as np
-from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
 
 def device_count() -> int:
@@ -23,17 +24,33 @@ def device_count() -> int:
     return jax.local_device_count()
 
 
-def shard_leading_axis(tree, n: int | None = None):
-    """``tree`` (arrays with a common leading axis of length ``n``) laid out over the local
-    devices along that axis; unchanged when there is one device or ``n`` is not a multiple
-    of the device count."""
-    devices = jax.local_devices()
-    leaves = jax.tree_util.tree_leaves(tree)
-    if not leaves:
-        return tree
-    n = n if n is not None else leaves[0].shape[0]
-    if len(devices) == 1 or n % len(devices):
-        return tree
-    mesh = Mesh(np.asarray(devices), ("chains",))
-    sharding = NamedSharding(mesh, PartitionSpec("chains"))
-    return jax.device_put(tree, sharding)
+def split_over_devices(tree, n: int) -> list:
+    """``tree`` (arrays with a common leading axis of length ``n``: independent runs) cut
+    into contiguous blocks, one per local device (``n`` runs over ``D`` devices: the first
+    ``n % D`` blocks hold one more; no empty blocks), each placed on its device. One
+    device: one block."""
+    devices = jax.local_devices()[:max(1, n)]
+    sizes = np.full(len(devices), n // len(devices))
+    sizes[: n % len(devices)] += 1
+    edges = np.concatenate([[0], np.cumsum(sizes)])
+    return [
+        jax.device_put(jax.tree_util.tree_map(lambda a, lo=lo, hi=hi: a[lo:hi], tree), dev)
+        for dev, lo, hi in zip(devices, edges[:-1], edges[1:], strict=True)
+    ]
+
+
+def join_blocks(blocks: list):
+    """The blocks of :func:`split_over_devices` (or of results computed on them) copied
+    to the host and joined along the leading axis: NumPy arrays."""
+    host = jax.device_get(blocks)
+    return jax.tree_util.tree_map(lambda *a: np.concatenate(a, axis=0), *host)
+
+
+def map_blocks(fn, blocks: list) -> list:
+    """``[fn(block) for block in blocks]``, the calls made from one thread per block: each
+    device's (asynchronous) work is dispatched at once, and a jitted ``fn``'s first call,
+    which compiles it for that block's device, compiles for all devices in parallel."""
+    if len(blocks) == 1:
+        return [fn(blocks[0])]
+    with ThreadPoolExecutor(len(blocks)) as pool:
+        return list(pool.map(fn, blocks))

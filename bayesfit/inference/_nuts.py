@@ -12,7 +12,7 @@ from numpyro.infer import MCMC
 from numpyro.infer import NUTS as _NumPyroNUTS
 
 from .._progress import progress_enabled, stage
-from ._devices import shard_leading_axis
+from ._devices import map_blocks, split_over_devices
 from ._method import Method
 from ._optima import optima_group
 from ._optimize import laplace_covariance, maximize
@@ -35,9 +35,11 @@ class NUTS(Method):
     times the Laplace standard deviations (so R-hat compares chains that started apart);
     the Laplace covariance is also the first mass matrix of the warm-up.
     ``dense_mass`` adapts a full mass matrix (for strongly correlated posteriors).
-    Chains run vectorised (``chain_method="vectorized"``): one program for all chains,
-    on CPU or accelerator. Every distinct optimum of the restarts goes to the result group
-    ``optima`` with its Laplace weight and the fraction of draws near it (``_optima``).
+    Each chain is its own run of one compiled one-chain program (its own key, split from
+    the seed), the chains in blocks over the local devices, the devices at work at once:
+    a seed gives the same draws, bit for bit, whatever the device count. Every distinct
+    optimum of the restarts goes to the result group ``optima`` with its Laplace weight and
+    the fraction of draws near it (``_optima``).
     """
 
     dense_mass: bool = False
@@ -73,27 +75,37 @@ class NUTS(Method):
         # the first mass matrix: the Laplace covariance (sharp posteriors would otherwise
         # start warm-up with a unit mass matrix, tiny steps and maximal trees)
         inv_mass = None if cov is None else (cov if self.dense_mass else jnp.diag(cov))
-        kernel = _NumPyroNUTS(
-            potential_fn=lambda z: -logp(z),
-            inverse_mass_matrix=inv_mass,
-            dense_mass=self.dense_mass,
-            target_accept_prob=self.target_accept,
-            max_tree_depth=self.max_tree_depth,
-        )
-        mcmc = MCMC(
-            kernel,
-            num_warmup=warmup,
-            num_samples=draws,
-            num_chains=chains,
-            chain_method="vectorized",
-            progress_bar=progress_enabled(progress),
-        )
-        init = shard_leading_axis(z0) if chains > 1 else z0[0]  # chains over devices
-        with stage(f"nuts: {chains} chain(s) x ({warmup} warm-up + {draws} draws), "
-                   "one compiled loop", progress):
-            mcmc.run(k_run, init_params=init, extra_fields=_EXTRA)
-        z = mcmc.get_samples(group_by_chain=True)
-        extra = mcmc.get_extra_fields(group_by_chain=True)
+
+        def new_kernel():  # one per device block: a NumPyro kernel keeps per-run state
+            return _NumPyroNUTS(
+                potential_fn=lambda z: -logp(z),
+                inverse_mass_matrix=inv_mass,
+                dense_mass=self.dense_mass,
+                target_accept_prob=self.target_accept,
+                max_tree_depth=self.max_tree_depth,
+            )
+
+        # every chain its own key and its own run of one compiled one-chain program, the
+        # chains in blocks over the local devices (see _devices): the draws of a seed are
+        # then the same, bit for bit, on one device or several
+        keys = jax.random.split(k_run, chains)
+        blocks = split_over_devices((keys, z0), chains)
+        bars = progress_enabled(progress) and len(blocks) == 1
+
+        def run_block(block):
+            mcmc = MCMC(new_kernel(), num_warmup=warmup, num_samples=draws, num_chains=1,
+                        progress_bar=bars)
+            runs = []
+            for key, z in zip(*block, strict=True):
+                mcmc.run(key, init_params=z, extra_fields=_EXTRA)
+                runs.append((mcmc.get_samples(), mcmc.get_extra_fields()))
+            return runs
+
+        with stage(f"nuts: {chains} chain(s) x ({warmup} warm-up + {draws} draws) on "
+                   f"{len(blocks)} device(s)", progress):
+            runs = [r for block in map_blocks(run_block, blocks) for r in block]
+        z = np.stack([np.asarray(s) for s, _ in runs])
+        extra = {k: np.stack([np.asarray(e[k]) for _, e in runs]) for k in _EXTRA}
         stats = {_ARVIZ_NAMES[k]: np.asarray(extra[k]) for k in _ARVIZ_NAMES}
         stats["lp"] = -np.asarray(extra["potential_energy"])
         stats["tree_depth"] = np.ceil(np.log2(np.asarray(extra["num_steps"]) + 1)).astype(int)

@@ -21,10 +21,10 @@ DONE = r": done in \d+ s"
                           r"map: Laplace covariance at the mode" + DONE]),
     (bf.NUTS(restarts=2), [r"nuts: MAP start \(2 restarts\) and Laplace covariance: started",
                            r"nuts: MAP start \(2 restarts\) and Laplace covariance" + DONE,
-                           r"nuts: 1 chain\(s\) x \(40 warm-up \+ 40 draws\), one compiled "
-                           r"loop: started",
-                           r"nuts: 1 chain\(s\) x \(40 warm-up \+ 40 draws\), one compiled "
-                           r"loop" + DONE]),
+                           r"nuts: 1 chain\(s\) x \(40 warm-up \+ 40 draws\) on 1 "
+                           r"device\(s\): started",
+                           r"nuts: 1 chain\(s\) x \(40 warm-up \+ 40 draws\) on 1 "
+                           r"device\(s\)" + DONE]),
     (bf.Emcee(walkers=8), [r"emcee chain 1/1: 20/80 steps, \d+ s elapsed, ETA \d+ s",
                            r"emcee chain 1/1: 40/80 steps, \d+ s elapsed, ETA \d+ s",
                            r"emcee chain 1/1: 60/80 steps, \d+ s elapsed, ETA \d+ s",

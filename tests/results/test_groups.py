@@ -22,7 +22,8 @@ from bayesfit.results._groups import (
 rng = np.random.default_rng(0)
 SAMPLES = {
     "evidence": Evidence(-10.5, 0.2, -10.4, 0.3, 0.25, 0.1, rng.normal(size=3),
-                         rng.normal(size=3), note="noise known"),
+                         rng.normal(size=3), note="noise known", mirror_images=2,
+                         mirror_correction=float(np.log(2))),
     "ladder": Ladder(beta=rng.random((2, 5)), mean_log_likelihood=rng.normal(size=(2, 5)),
                      var_log_likelihood=rng.random((2, 5)), move_acceptance=rng.random((2, 5)),
                      step_size=rng.random((2, 5)), swap_acceptance=rng.random((2, 4)),

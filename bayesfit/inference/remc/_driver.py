@@ -1,4 +1,5 @@
-"""Host driver: independent runs vmapped, steps scanned in jitted chunks.
+"""Host driver: independent runs in blocks over the local devices, steps scanned in jitted
+chunks.
 
 The only host round-trips are between chunks (progress bar, copying kept draws out,
 checkpoints). All stages of one :class:`REMC` run share one compiled chunk: the path
@@ -16,7 +17,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..._progress import bar
-from .._devices import shard_leading_axis
+from .._devices import join_blocks, map_blocks, split_over_devices
 from . import _sampler
 from ._checkpoint import Checkpoint, terminate_as_interrupt
 from ._ladder import initial_ladder
@@ -121,18 +122,24 @@ class Runner:
             leapfrog_steps=leapfrog_steps, moves_per_step=moves_per_step,
             target_accept=target_accept, schedule=_sampler.make_schedule(warmup, adapt_ladder),
             dense=dense, layout=self.layout, refit=refit, inflation=inflation)
-        vstep = jax.vmap(step, in_axes=(0, 0, None, None))
         n_chunk = self.chunk
 
-        def chunk_fn(states, run_keys, t0, t_end, path):
+        def run_chunk(state, run_key, t0, t_end, path):
+            """``n_chunk`` steps of one run (steps past ``t_end`` leave it unchanged)."""
             def body(s, i):
                 t = t0 + i
-                keys = jax.vmap(lambda k: jax.random.fold_in(k, t))(run_keys)
-                new, out = vstep(s, keys, t, path)
+                new, out = step(s, jax.random.fold_in(run_key, t), t, path)
                 s = jax.tree_util.tree_map(lambda a, b: jnp.where(t < t_end, a, b), new, s)
                 return s, out
 
-            return jax.lax.scan(body, states, jnp.arange(n_chunk))
+            return jax.lax.scan(body, state, jnp.arange(n_chunk))
+
+        def chunk_fn(states, run_keys, t0, t_end, path):
+            # the runs of one device one after another (not vmapped): each run is then the
+            # same compiled arithmetic however many runs a device holds, so the draws do not
+            # depend on the number of devices (a vmapped batch rounds differently by width)
+            return jax.lax.map(lambda a: run_chunk(a[0], a[1], t0, t_end, path),
+                               (states, run_keys))
 
         self._chunk = jax.jit(chunk_fn)
         init = lambda z0, b, ls, sc, q: _sampler.init(  # noqa: E731
@@ -222,13 +229,14 @@ class Runner:
             buf = {k: np.array(part[k]) for k in buf}
             t = int(part["t"])
 
-        # independent runs laid out over the local devices (a no-op on one device): the
-        # jitted chunk then runs each device's runs where they live, the same arithmetic
-        run_keys, states = shard_leading_axis((run_keys, states), R)
+        # independent runs in contiguous blocks, one per local device (one block on one
+        # device); every chunk is dispatched to all blocks before any result is awaited.
+        # Each device compiles the chunk once (in parallel): the price of equal draws
+        blocks = split_over_devices((run_keys, states), R)
 
         def snapshot():
-            arrays = {f"leaf{i}": np.asarray(x)
-                      for i, x in enumerate(jax.tree_util.tree_leaves(states))}
+            _, states = join_blocks(blocks)
+            arrays = {f"leaf{i}": x for i, x in enumerate(jax.tree_util.tree_leaves(states))}
             return arrays | buf | {"t": np.asarray(t)}
 
         last_save = t
@@ -237,16 +245,18 @@ class Runner:
             pbar.update(t)
             try:
                 while t < total:
-                    new_states, out = self._chunk(states, run_keys, t, total, path)
-                    out = jax.device_get(out)
+                    calls = map_blocks(
+                        lambda b, t=t: self._chunk(b[1], b[0], t, total, path), blocks)
+                    out = join_blocks([o for _, o in calls])
                     hi = min(t + self.chunk, total)
                     lo = max(t, W)
                     if hi > lo:
                         for name in buf:
-                            v = np.asarray(getattr(out, name))[lo - t:hi - t]
-                            buf[name][:, lo - W:hi - W] = np.swapaxes(v, 0, 1)
+                            v = np.asarray(getattr(out, name))[:, lo - t:hi - t]
+                            buf[name][:, lo - W:hi - W] = v
                     pbar.update(hi - t)
-                    states, t = new_states, hi  # commit
+                    blocks = [(keys, st) for (keys, _), (st, _) in zip(blocks, calls, strict=True)]
+                    t = hi  # commit
                     if ckpt.enabled and t < total and t - last_save >= ckpt.every:
                         ckpt.save_partial(stage, snapshot())
                         last_save = t
@@ -254,7 +264,7 @@ class Runner:
                 if ckpt.enabled and t > last_save:
                     ckpt.save_partial(stage, snapshot())
                 raise
-        s = jax.device_get(states)
+        _, s = join_blocks(blocks)
         n_kept = np.maximum(np.asarray(s.n_kept), 1)[:, None]
         result = LadderRun(
             betas=np.asarray(s.betas), u=buf["u"], z=buf["z"], lp=buf["lp"], acc=buf["acc"],

@@ -34,9 +34,10 @@ def ladder_group(run: LadderRun, *, move: str, rhat_max: float,
 
 
 def evidence_group(ti: Estimate, ss: Estimate, *, note: str = "",
-                   prior_leg: Estimate | None = None) -> Evidence:
+                   prior_leg: Estimate | None = None, mirrors=None) -> Evidence:
     """``log_evidence`` (stepping stone) with errors, and the TI estimate beside it;
-    ``prior_leg``: the stepping stone along the prior leg of a stabilized run (a check)."""
+    ``prior_leg``: the stepping stone along the prior leg of a stabilized run (a check);
+    ``mirrors``: the :class:`~._mirrors.Mirrors` count (already in ``ti`` and ``ss``)."""
     return Evidence(log_evidence=float(ss.value), log_evidence_err=float(ss.err),
                     log_evidence_ti=float(ti.value), log_evidence_ti_err=float(ti.err),
                     log_evidence_ti_mc_err=float(ti.mc_err),
@@ -44,4 +45,6 @@ def evidence_group(ti: Estimate, ss: Estimate, *, note: str = "",
                     ss_runs=np.asarray(ss.per_run), ti_runs=np.asarray(ti.per_run), note=note,
                     log_evidence_prior_leg=None if prior_leg is None else float(prior_leg.value),
                     log_evidence_prior_leg_err=None if prior_leg is None
-                    else float(prior_leg.err))
+                    else float(prior_leg.err),
+                    mirror_images=1 if mirrors is None else int(np.max(mirrors.images)),
+                    mirror_correction=0.0 if mirrors is None else float(mirrors.correction))

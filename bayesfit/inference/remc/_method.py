@@ -29,6 +29,7 @@ from ._driver import LadderRun, Runner, cached_runner
 from ._evidence import stepping_stone, thermodynamic_integration
 from ._free_energy import NoiseState, estimate_noise, map_noise_levels, with_noise_fixed
 from ._groups import evidence_group, ladder_group
+from ._mirrors import count_mirrors
 from ._noise_group import noise_group
 from ._options import Mass, Move, Noise, NoiseUpdate, Reference, Start, parse
 from ._replicas import PILOT, PILOT_DRAWS, choose_replicas, pilot_warmup
@@ -48,8 +49,9 @@ class REMC(Method):
 
     Every independent run (``chains`` of :func:`bayesfit.fit`; one ArviZ chain each, so
     R-hat compares runs) holds ``replicas`` replicas on its own ladder; all replicas of all
-    runs advance in one jitted, vmapped step. The draws are those of the ``b = 1`` replica;
-    the ladder also gives the log evidence in nats (result groups ``ladder`` and
+    runs advance in one jitted chunk of steps (replicas vmapped, runs one after another on
+    each device, blocks of runs over the local devices). The draws are those of the
+    ``b = 1`` replica; the ladder also gives the log evidence in nats (result groups ``ladder`` and
     ``evidence``, :attr:`Result.log_evidence`, stepping stone; TI beside it). Its error is
     the spread of the runs: use 8 or more runs for an evidence you report.
 
@@ -227,14 +229,18 @@ class REMC(Method):
                 for k, v in dataclasses.asdict(self).items() if k not in skip}
 
     @staticmethod
-    def _evidence(run: LadderRun):
+    def _evidence(run: LadderRun, problem):
         """TI and stepping-stone estimates along the reference leg if there is one, else the
-        power leg; warnings when they disagree. Also the prior leg's stepping stone of a
-        stabilized run (a check), and the failed diagnostics."""
+        power leg, with the mirror modes of an exactly symmetric model that the runs did
+        not visit counted in (``_mirrors``); warnings when they disagree. Also the prior
+        leg's stepping stone of a stabilized run (a check, as estimated), and the mirror
+        count."""
         main = "reference" if run.leg("reference") is not None else "power"
         betas, u = run.leg(main)
-        ti = thermodynamic_integration(betas, u)
-        ss = stepping_stone(betas, u)
+        mirrors = count_mirrors(problem, run.z, run.lp)
+        c = mirrors.correction
+        ti, ss = (e._replace(value=e.value + c, per_run=np.asarray(e.per_run) + c)
+                  for e in (thermodynamic_integration(betas, u), stepping_stone(betas, u)))
         comb = math.hypot(ti.err, ss.err)
         if abs(ti.value - ss.value) > 3 * comb:
             warnings.warn(
@@ -244,11 +250,11 @@ class REMC(Method):
         check = None
         if main == "reference" and run.leg("power") is not None and float(run.low) == 0.0:
             check = stepping_stone(*run.leg("power"))
-        return ti, ss, check
+        return ti, ss, check, mirrors
 
     def _finish(self, run: LadderRun, evidence, *, groups: dict, note: str,
                 problem=None) -> Draws:
-        ti, ss, check = evidence
+        ti, ss, check, mirrors = evidence
         rhat = float(np.max(az.rhat(run.z, chain_axis=0, draw_axis=1))) \
             if run.z.shape[0] > 1 and run.z.shape[1] > 3 else float("nan")
         failed = []
@@ -260,7 +266,8 @@ class REMC(Method):
             warnings.warn("REMC: " + failed[-1][6:] + ".", RuntimeWarning, stacklevel=3)
         groups = {"ladder": ladder_group(run, move=self.move.value, rhat_max=rhat,
                                          reference=self.reference.value),
-                  "evidence": evidence_group(ti, ss, note=note, prior_leg=check), **groups}
+                  "evidence": evidence_group(ti, ss, note=note, prior_leg=check,
+                                             mirrors=mirrors), **groups}
         stats = {"lp": run.lp, "acceptance_rate": run.acc}
         main = "reference" if run.leg("reference") is not None else "power"
         attrs = {"replicas": int(run.betas.shape[1]), "noise": self.noise.value,
@@ -309,7 +316,7 @@ class REMC(Method):
         unknown = any(d.sigma is None and d.noise_name in problem.free for d in problem.datasets)
         note = "log p(data | model), noise levels " + (
             "marginalised with their priors" if unknown else "known")
-        out = self._finish(run, self._evidence(run), groups={}, note=note)
+        out = self._finish(run, self._evidence(run, problem), groups={}, note=note)
         return out._replace(attrs=out.attrs | {"noise": "free" if unknown else "known"})
 
     # -- free-energy noise estimation (see _free_energy.py) ------------------------------
@@ -345,7 +352,7 @@ class REMC(Method):
             stat = stationarity(ssr, run.z, names, est.n, est.sigma_hat)
         note = ("log p(data | model, sigma = sigma_hat): noise levels at the free-energy "
                 "minimum (type-II maximum likelihood), not marginalised")
-        evidence = self._evidence(run)
+        evidence = self._evidence(run, fixed)
         noise = noise_group(est, sigma_map, evidence[1].value,
                             ray=ray if len(names) > 1 else None, stationarity=stat,
                             stationary=stationary)

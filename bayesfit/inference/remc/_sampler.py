@@ -5,7 +5,7 @@ A step advances all K replicas of one run: ``moves_per_step`` within-replica mov
 prior, a DEO swap, and, during warm-up, the adaptation of step sizes (dual averaging,
 Hoffman & Gelman 2014), of the mass matrices (windowed covariance estimates, diagonal or
 dense) and of the ladder (:func:`adapt_ladder`, Syed et al. 2021). The step is a pure function of
-``(state, key, t, path)``: the driver vmaps it over independent runs and scans it over t.
+``(state, key, t, path)`` of one run: the driver scans it over t, run by run.
 
 The targets lie on a *path* in the space of likelihood weights: replica k samples
 ``log prior(z) + w_k . l(z)`` with ``w_k = offset + b_k * direction``. A plain power

@@ -3,7 +3,7 @@
 Exchange Monte Carlo converges from any start, but a sharp posterior with many local
 optima (the 8-spin KCu4P3O12 cluster: local optima 300 nats below the global one) needs
 many round trips before the ``b = 1`` replica first finds the global mode. A multi-start
-MAP search (cheap: BFGS, vmapped over starts) finds it in seconds; replicas whose tempered
+MAP search (cheap: BFGS from many starts) finds it in seconds; replicas whose tempered
 target ``prior * L**b`` is narrower than the prior then start from its Laplace
 approximation (:class:`~._driver.Start`), the others from the prior. The warm-up and the
 swaps do the rest, and the prior replica keeps feeding fresh states into the ladder, so

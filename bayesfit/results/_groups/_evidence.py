@@ -23,7 +23,10 @@ class Evidence:
     entered (marginalised, known, or at the free-energy minimum). ``log_evidence_ss``
     (``_err``) repeat the stepping-stone value under its own name; optional
     ``log_evidence_prior_leg`` (``_err``): the stepping stone along the prior leg of a run
-    with a variational reference (a check)."""
+    with a variational reference (a check, as estimated). ``mirror_images``: the mirror
+    images of the sampled mode under the model's exact symmetries (1 without any), and
+    ``mirror_correction`` the ``log M`` (nats) already added to every estimate above when
+    each run sampled one image of ``M`` (0 when the runs visited all of them)."""
 
     log_evidence: float
     log_evidence_err: float
@@ -36,6 +39,8 @@ class Evidence:
     note: str = ""
     log_evidence_prior_leg: float | None = None
     log_evidence_prior_leg_err: float | None = None
+    mirror_images: int = 1
+    mirror_correction: float = 0.0
 
     name: ClassVar[str] = "evidence"
 
@@ -51,6 +56,8 @@ class Evidence:
                                                     attrs=nats)
         data["log_evidence_ti_runs"] = xr.DataArray(np.asarray(self.ti_runs), dims=["chain"],
                                                     attrs=nats)
+        data["mirror_images"] = xr.DataArray(int(self.mirror_images))
+        data["mirror_correction"] = xr.DataArray(float(self.mirror_correction), attrs=nats)
         return xr.Dataset(data, attrs={
             "estimator": "stepping stone (Xie et al. 2011); TI (Friel & Pettitt 2008) beside",
             "free_energy": "F = -log_evidence",
@@ -62,5 +69,8 @@ class Evidence:
         return cls(**{k: scalar(ds, k) for k in _SCALARS},
                    ss_runs=ds["log_evidence_ss_runs"].values,
                    ti_runs=ds["log_evidence_ti_runs"].values, note=str(ds.attrs.get("note", "")),
+                   mirror_images=int(ds["mirror_images"]) if "mirror_images" in ds else 1,
+                   mirror_correction=scalar(ds, "mirror_correction")
+                   if "mirror_correction" in ds else 0.0,
                    **{k: scalar(ds, k) for k in ("log_evidence_prior_leg",
                                                  "log_evidence_prior_leg_err") if k in ds})
