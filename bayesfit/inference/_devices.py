@@ -17,11 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import jax
 import numpy as np
-
-
-def device_count() -> int:
-    """The local JAX devices that independent chains can be spread over."""
-    return jax.local_device_count()
+from jax.sharding import SingleDeviceSharding
 
 
 def split_over_devices(tree, n: int) -> list:
@@ -34,7 +30,8 @@ def split_over_devices(tree, n: int) -> list:
     sizes[: n % len(devices)] += 1
     edges = np.concatenate([[0], np.cumsum(sizes)])
     return [
-        jax.device_put(jax.tree_util.tree_map(lambda a, lo=lo, hi=hi: a[lo:hi], tree), dev)
+        jax.device_put(jax.tree_util.tree_map(lambda a, lo=lo, hi=hi: a[lo:hi], tree),
+                       SingleDeviceSharding(dev))
         for dev, lo, hi in zip(devices, edges[:-1], edges[1:], strict=True)
     ]
 
