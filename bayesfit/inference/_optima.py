@@ -145,16 +145,22 @@ def sampled_weights(labels: np.ndarray, n_modes: int) -> tuple[np.ndarray, np.nd
     return mean, err
 
 
+def mirror_image(problem, z, ren: dict) -> np.ndarray:
+    """The unconstrained point ``z`` with its parameters renamed by ``ren`` (one of
+    ``Problem.symmetries``): its mirror image under that exact symmetry."""
+    values = problem.constrain(jnp.asarray(z))
+    image = dict(values)
+    image.update({ren[a]: values[a] for a in ren if a in values and ren[a] in values})
+    return np.asarray(problem.unconstrain(image))
+
+
 def _mirrors(problem, modes: list[Mode], tol: float) -> np.ndarray:
     out = np.full(len(modes), -1)
     if not problem.symmetries:
         return out
     for k, m in enumerate(modes):
-        values = problem.constrain(jnp.asarray(m.z))
         for ren in problem.symmetries:
-            image = dict(values)
-            image.update({ren[a]: values[a] for a in ren if a in values and ren[a] in values})
-            zi = np.asarray(problem.unconstrain(image))
+            zi = mirror_image(problem, m.z, ren)
             if not np.all(np.isfinite(zi)):
                 continue
             for j in range(k):
