@@ -98,6 +98,11 @@ class Dataset:
         Optional ``model_sd(params, x) -> sd`` (units of ``y``): the standard deviation of
         the forward model's own error (a stochastic estimate such as FTLM), added in
         quadrature to the noise level in the likelihood.
+    adaptive_cost:
+        The cost of one model evaluation depends on the parameters (an adaptive ODE solve
+        that takes many more steps at some points than at others). Samplers that move many
+        points at once (REMC's replicas) then loop over them on a CPU instead of vmapping
+        them: a vmapped batch runs every point until the slowest has finished.
     """
 
     x: Any
@@ -111,6 +116,7 @@ class Dataset:
     cov: Any = None
     jitter: bool = False
     model_sd: ModelFn | None = None
+    adaptive_cost: bool = False
 
     def __post_init__(self):
         if not self.name.isidentifier():

@@ -192,6 +192,12 @@ class Problem:
                     f"constraint {' <= '.join(chain)}; reorder them.")
 
     @property
+    def adaptive_cost(self) -> bool:
+        """Whether some dataset's model has a parameter-dependent cost
+        (:attr:`Dataset.adaptive_cost`): batched samplers loop over points on a CPU."""
+        return any(d.adaptive_cost for d in self.datasets)
+
+    @property
     def exchangeable(self) -> list[list[str]]:
         """Groups of parameters exchanged by the symmetries (orbits with more than one name)."""
         return orbits(self.symmetries)

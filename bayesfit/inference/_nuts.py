@@ -15,7 +15,7 @@ from .._progress import progress_enabled, stage
 from ._devices import map_blocks, split_over_devices
 from ._method import Method
 from ._optima import optima_group
-from ._optimize import laplace_covariance, maximize
+from ._optimize import fd_laplace_covariance, maximize
 from ._output import Draws
 
 _EXTRA = ("diverging", "accept_prob", "num_steps", "potential_energy", "energy")
@@ -51,8 +51,10 @@ class NUTS(Method):
     name: ClassVar[str] = "nuts"
 
     def laplace(self, problem, z):
-        """Laplace covariance of the posterior at ``z`` (unconstrained space)."""
-        return laplace_covariance(problem.log_density_z, z)
+        """Laplace covariance of the posterior at ``z`` (unconstrained space), from finite
+        differences of the gradient the MAP search compiled (a start and a scale, not a
+        result: no separate Hessian program)."""
+        return fd_laplace_covariance(problem.log_density_z, z)
 
     def initial_points(self, problem, key, chains: int):
         """Chain starting points ``(chains, dim)`` around the MAP estimate, the optimum, and

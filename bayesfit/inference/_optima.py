@@ -34,7 +34,7 @@ import jax.numpy as jnp
 import numpy as np
 import xarray as xr
 
-from ._optimize import Optimum
+from ._optimize import Optimum, fd_hessian, value_and_grad
 
 _LOG_2PI = math.log(2.0 * math.pi)
 
@@ -50,19 +50,14 @@ class Mode(NamedTuple):
     starts: int  # restarts that ended here
 
 
-def _laplace(grad, z, h: float = 1e-4) -> np.ndarray:
-    """Laplace covariance from central differences of the (compiled) gradient: ``2 dim``
-    gradient calls, far cheaper to compile than a forward-over-reverse Hessian, and
-    available for reverse-only models; relative error ~ h^2 (unconstrained space)."""
-    eye = np.eye(z.size)
-    cols = [(np.asarray(grad(jnp.asarray(z + h * e))) - np.asarray(grad(jnp.asarray(z - h * e))))
-            / (2 * h) for e in eye]
-    hess = np.stack(cols, axis=1)
-    hess = 0.5 * (hess + hess.T)
+def _laplace(grad, z) -> np.ndarray:
+    """Laplace covariance from central differences of the (compiled) gradient
+    (:func:`~._optimize.fd_hessian`): far cheaper to compile than a forward-over-reverse
+    Hessian, and available for reverse-only models (unconstrained space)."""
     try:
-        return np.linalg.inv(-hess)
+        return np.linalg.inv(-fd_hessian(grad, z))
     except np.linalg.LinAlgError:
-        return np.full_like(hess, np.nan)
+        return np.full((z.size, z.size), np.nan)
 
 
 def _metric(cov: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, bool]:
@@ -82,7 +77,8 @@ def distinct_optima(log_density, opt: Optimum, *, tol: float = 3.0,
     """Cluster the end points of ``opt`` into distinct optima, best first (see module)."""
     ends, vals = np.asarray(opt.all_z), np.asarray(opt.all_values)
     order = [i for i in np.argsort(-vals) if np.isfinite(vals[i])]
-    grad = jax.jit(jax.grad(log_density))  # compiled once, for every optimum
+    vg = value_and_grad(log_density)  # compiled once (shared with the MAP search)
+    grad = lambda x: vg(x)[1]  # noqa: E731
     modes: list[Mode] = []
     for i in order:
         z = ends[i]

@@ -113,7 +113,8 @@ class ModelSpec:
                 cov = read_covariance(d.covariance, x, y_name=d.y, where=d.where)
             ds = Dataset(x, y, sigma=sigma, model=d.model.fn, name=d.name, units=units,
                          where=str(d.file), x_name=d.x, cov=cov, jitter=d.jitter,
-                         model_sd=getattr(d.model, "sd", None))
+                         model_sd=getattr(d.model, "sd", None),
+                         adaptive_cost=getattr(d.model, "adaptive_cost", False))
             _check_with_kernel(d, ds, table)
             out.append(ds)
         return out

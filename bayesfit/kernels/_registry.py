@@ -40,6 +40,11 @@ class ForwardModel:
     ``sd(params, x)``, when given, is the standard deviation of the model's own error at
     ``x`` (units of y; e.g. the stochastic error of a finite-temperature Lanczos estimate);
     the likelihood adds it in quadrature to the noise of the data.
+
+    ``adaptive_cost``: the cost of one evaluation depends on the parameters (an adaptive ODE
+    solve); samplers that evaluate many points at once then loop over them on a CPU
+    instead of vmapping, so that no slow point holds a batch hostage
+    (:attr:`bayesfit.Dataset.adaptive_cost`).
     """
 
     fn: ModelFn
@@ -48,6 +53,7 @@ class ForwardModel:
     description: str = ""
     validate: Callable[[Any], list[tuple[int | None, str]]] | None = None
     sd: ModelFn | None = None
+    adaptive_cost: bool = False
 
 
 @dataclass(frozen=True)

@@ -163,6 +163,7 @@ class LinearVAEODEKernel:
             y_units=options.get("y_units", OBSERVABLES[obs]),
             description=f"linear VAE online-SGD ODE: {obs}(t), t = steps/N, "
             f"{kind} beta schedule, M = {M}",
+            adaptive_cost=True,
         )
 
     def predictions(self) -> dict[str, Prediction]:

@@ -107,6 +107,7 @@ def curves_problem(
                 model=model.fn,
                 name=c.name,
                 units={"x": "1", "y": model.y_units},
+                adaptive_cost=model.adaptive_cost,
             )
         )
     params.update(priors or {})

@@ -121,7 +121,10 @@ class Runner:
             self.log_prior_fn, self.loglik_fn, prior_draw(problem), move=move,
             leapfrog_steps=leapfrog_steps, moves_per_step=moves_per_step,
             target_accept=target_accept, schedule=_sampler.make_schedule(warmup, adapt_ladder),
-            dense=dense, layout=self.layout, refit=refit, inflation=inflation)
+            dense=dense, layout=self.layout, refit=refit, inflation=inflation,
+            # adaptive-cost likelihoods (ODE solves): replicas one at a time on a CPU, where
+            # a batch buys little and its slowest lane sets the pace of all
+            loop=problem.adaptive_cost and jax.default_backend() == "cpu")
         n_chunk = self.chunk
 
         def run_chunk(state, run_key, t0, t_end, path):

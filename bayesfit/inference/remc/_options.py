@@ -71,7 +71,8 @@ _HELP = {
     "noise_update": "'ladders' (default: one free-energy ladder per dataset and sweep) or "
                     "'stationary' (posterior runs only: sigma_d**2 = E[SSR_d] / n_d)",
     "start": "'map' (default: multi-start MAP + Laplace) or 'prior'",
-    "reference": "'stabilized' (default), 'gaussian' or 'prior'",
+    "reference": "'stabilized', 'gaussian', 'prior' or None (default: 'stabilized', or "
+                 "'gaussian' for likelihoods with an adaptive cost such as ODE solves)",
 }
 
 

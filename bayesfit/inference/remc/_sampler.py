@@ -221,12 +221,15 @@ def new_ladder(layout: Layout, betas, rejection):
 def build_kernel(log_prior_fn, loglik_fn, prior_draw_fn, *, move: str, leapfrog_steps: int,
                  moves_per_step: int, target_accept: float, schedule: Schedule,
                  dense: bool = False, layout: Layout | None = None, refit: bool = False,
-                 inflation: float = 1.0):
+                 inflation: float = 1.0, loop: bool = False):
     """``step(state, key, t, path) -> (state, StepOutput)`` for one run. ``dense``: adapt
     full mass matrices (covariances) instead of their diagonals. ``layout``: the legs
     (default: one power leg over all slots, given by the state's size). ``refit``: refit
     the Gaussian reference to the target slot (moment matching, covariance times
-    ``inflation**2``) at every mass-matrix update of the warm-up."""
+    ``inflation**2``) at every mass-matrix update of the warm-up. ``loop``: move the
+    replicas one after another (``lax.map``) instead of vmapped, for likelihoods whose
+    cost depends on the point (adaptive ODE solves): a vmapped batch runs every replica's
+    leapfrog steps until the slowest has finished."""
     if move == "hmc":
         kernel = _moves.build_hmc(log_prior_fn, loglik_fn, leapfrog_steps)
     else:
@@ -240,6 +243,9 @@ def build_kernel(log_prior_fn, loglik_fn, prior_draw_fn, *, move: str, leapfrog_
 
         def one(reps, k):
             keys = jax.random.split(k, weights.shape[0])
+            if loop:
+                return jax.lax.map(lambda a: kernel(*a, s.ref),
+                                   (keys, reps, weights, eps, s.chol))
             return jax.vmap(kernel, in_axes=(0, 0, 0, 0, 0, None))(
                 keys, reps, weights, eps, s.chol, s.ref)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import jax.numpy as jnp
 import numpy as np
 
-from .._optimize import laplace_covariance, maximize
+from .._optimize import fd_laplace_covariance, maximize
 from ._driver import Start
 
 
@@ -37,7 +37,7 @@ def laplace_start(problem, values: dict[str, float]) -> Start:
     """:class:`Start` at ``values`` (constrained; keys beyond ``problem.free`` ignored) with
     the Laplace covariance of ``problem``; the prior when it is not positive definite."""
     z = problem.unconstrain({k: jnp.asarray(values[k]) for k in problem.free})
-    chol = jnp.linalg.cholesky(laplace_covariance(problem.log_density_z, z))
+    chol = jnp.linalg.cholesky(fd_laplace_covariance(problem.log_density_z, z))
     if not (bool(jnp.all(jnp.isfinite(z))) and bool(jnp.all(jnp.isfinite(chol)))):
         return Start.prior(problem.dim)
     return Start(z, chol, jnp.asarray(True))

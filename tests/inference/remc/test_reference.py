@@ -147,3 +147,31 @@ def test_gaussian_reference_pieces():
                                rtol=1e-6)
     kept = moment_matched(jnp.asarray(mean), jnp.zeros((2, 2)), 2, 1.5, q)  # too few draws
     np.testing.assert_allclose(np.asarray(kept.chol), np.asarray(q.chol))
+
+
+def test_adaptive_cost_problems_default_to_gaussian_and_loop_over_replicas():
+    """A dataset whose model has an adaptive cost (``adaptive_cost``, set by the ODE
+    kernel) makes the default reference Gaussian (the stabilized one's prior leg sits
+    where such models are expensive), and its replicas move one after another: the same
+    chain as vmapped replicas, up to rounding (compared over a short run, before HMC's
+    sensitivity amplifies the last bits)."""
+    import dataclasses
+
+    from bayesfit.inference.remc import Reference
+
+    m = make_linear_gaussian(n=30, sigma=0.3)
+    (ds,) = m.problem.datasets
+    looped = bayesfit.Problem(dict(m.problem.free), dataclasses.replace(ds, adaptive_cost=True))
+    assert looped.adaptive_cost and not m.problem.adaptive_cost
+    assert REMC().resolved_reference(looped) is Reference.GAUSSIAN
+    assert REMC().resolved_reference(m.problem) is Reference.STABILIZED
+    assert REMC(reference="prior").resolved_reference(looped) is Reference.PRIOR
+    method = REMC(reference="gaussian", replicas=4, chunk=8)
+    a = _fit(looped, method, chains=1, draws=8, warmup=8)
+    assert a.tree.attrs["reference"] == "gaussian"
+    b = _fit(m.problem, method, chains=1, draws=8, warmup=8)
+    for k in "abc":
+        np.testing.assert_allclose(a.draws(k), b.draws(k), rtol=1e-9, atol=1e-12)
+    # with the default, the adaptive-cost problem gets the Gaussian reference
+    c = _fit(looped, REMC(replicas=4, chunk=8), chains=1, draws=8, warmup=8)
+    assert c.tree.attrs["reference"] == "gaussian"
