@@ -47,3 +47,15 @@ def test_no_lines_when_progress_is_off(conjugate, capsys):
     bf.fit(conjugate.problem(), bf.MAP(restarts=2), draws=50, seed=0, progress=False,
            predictive=False)
     assert capsys.readouterr().err == ""
+
+
+def test_piped_remc_fit_prints_its_map_search_first(conjugate, capsys):
+    with warnings.catch_warnings():  # 40 draws: the ESS check fails
+        warnings.simplefilter("ignore", RuntimeWarning)
+        bf.fit(conjugate.problem(), bf.REMC(replicas=4, map_restarts=2), chains=1, draws=40,
+               warmup=40, seed=0, predictive=False)
+    lines = capsys.readouterr().err.splitlines()
+    assert re.fullmatch(r"remc: MAP search \(2 restarts\): started", lines[0]), lines
+    assert re.fullmatch(r"remc: MAP search \(2 restarts\)" + DONE, lines[1]), lines
+    assert any(re.fullmatch(r"remc posterior: done, 80 steps in \d+ s", s) for s in lines), lines
+    assert re.fullmatch(RESULTS + DONE, lines[-1]), lines

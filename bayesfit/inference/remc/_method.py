@@ -314,7 +314,7 @@ class REMC(Method):
                f"REMC(noise='free_energy'): dataset(s) {stochastic} carry a model error "
                "(model_sd, e.g. the FTLM solver) added to the noise in quadrature, which breaks "
                "the identity F(sigma) rests on; use noise='free' or the exact solver.")
-        values = map_optimum(problem, key, ckpt, self.map_restarts) \
+        values = map_optimum(problem, key, ckpt, self.map_restarts, progress) \
             if self.start == Start.MAP or estimating else None
         if not estimating:
             return self._plain(problem, chains, draws, warmup, key, progress, ckpt, values)

@@ -15,18 +15,20 @@ from __future__ import annotations
 import jax.numpy as jnp
 import numpy as np
 
+from ..._progress import stage
 from .._optimize import fd_laplace_covariance, maximize
 from ._driver import Start
 
 
-def map_optimum(problem, key, ckpt, restarts: int) -> dict[str, float]:
+def map_optimum(problem, key, ckpt, restarts: int, progress=False) -> dict[str, float]:
     """Constrained values of the free parameters at the best of ``restarts`` MAP searches
-    (a checkpointed stage)."""
+    (a checkpointed stage; a stage line with ``progress=None``)."""
     names = list(problem.free)
     if "map" in ckpt.done:
         vals = ckpt.done["map"]["values"]
     else:
-        opt = maximize(problem.log_density_z, problem.sample_prior_z(key, int(restarts)))
+        with stage(f"remc: MAP search ({int(restarts)} restarts)", progress):
+            opt = maximize(problem.log_density_z, problem.sample_prior_z(key, int(restarts)))
         p = problem.constrain(opt.z)
         vals = np.array([float(p[k]) for k in names])
         ckpt.save_done("map", {"values": vals})
