@@ -23,6 +23,7 @@ import numpy as np
 
 from ...errors import BayesfitError
 from .._method import Method
+from .._optima import optima_group
 from .._output import Draws
 from ._checkpoint import Checkpoint, fingerprint
 from ._driver import LadderRun, Runner, cached_runner
@@ -314,17 +315,19 @@ class REMC(Method):
                f"REMC(noise='free_energy'): dataset(s) {stochastic} carry a model error "
                "(model_sd, e.g. the FTLM solver) added to the noise in quadrature, which breaks "
                "the identity F(sigma) rests on; use noise='free' or the exact solver.")
-        values = map_optimum(problem, key, ckpt, self.map_restarts, progress) \
-            if self.start == Start.MAP or estimating else None
+        values, opt = map_optimum(problem, key, ckpt, self.map_restarts, progress) \
+            if self.start == Start.MAP or estimating else (None, None)
         if not estimating:
-            return self._plain(problem, chains, draws, warmup, key, progress, ckpt, values)
+            return self._plain(problem, chains, draws, warmup, key, progress, ckpt, values,
+                               opt)
         return self._free_energy(problem, unknown, chains, draws, warmup, key, progress, ckpt,
                                  values)
 
     def _start(self, problem, values):
         return laplace_start(problem, values) if self.start == Start.MAP else None
 
-    def _plain(self, problem, chains, draws, warmup, key, progress, ckpt, values) -> Draws:
+    def _plain(self, problem, chains, draws, warmup, key, progress, ckpt, values,
+               opt=None) -> Draws:
         D = len(problem.datasets)
         path = Path(jnp.zeros(D), jnp.ones(D), jnp.zeros(()), jnp.asarray(True))
         start = self._start(problem, values)
@@ -335,7 +338,10 @@ class REMC(Method):
         unknown = any(d.sigma is None and d.noise_name in problem.free for d in problem.datasets)
         note = "log p(data | model), noise levels " + (
             "marginalised with their priors" if unknown else "known")
-        out = self._finish(run, self._evidence(run, problem), groups={}, note=note)
+        # every distinct optimum of the MAP search, with the share of draws near each
+        # (filled in by fit): the posterior weight of each mode, as for NUTS
+        groups = {"optima": optima_group(problem, opt)[0]} if opt is not None else {}
+        out = self._finish(run, self._evidence(run, problem), groups=groups, note=note)
         return out._replace(attrs=out.attrs | {"noise": "free" if unknown else "known"})
 
     # -- free-energy noise estimation (see _free_energy.py) ------------------------------

@@ -16,23 +16,32 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..._progress import stage
-from .._optimize import fd_laplace_covariance, maximize
+from .._optimize import Optimum, fd_laplace_covariance, maximize
 from ._driver import Start
 
 
-def map_optimum(problem, key, ckpt, restarts: int, progress=False) -> dict[str, float]:
-    """Constrained values of the free parameters at the best of ``restarts`` MAP searches
-    (a checkpointed stage; a stage line with ``progress=None``)."""
+def map_optimum(problem, key, ckpt, restarts: int, progress=False):
+    """Constrained values of the free parameters at the best of ``restarts`` MAP searches,
+    and the search's :class:`~.._optimize.Optimum` (every end point, for the ``optima``
+    group; None from a checkpoint written before it was stored). A checkpointed stage; a
+    stage line with ``progress=None``."""
     names = list(problem.free)
     if "map" in ckpt.done:
-        vals = ckpt.done["map"]["values"]
+        done = ckpt.done["map"]
+        vals = done["values"]
+        opt = None
+        if "all_z" in done:
+            all_z, all_v = jnp.asarray(done["all_z"]), jnp.asarray(done["all_values"])
+            best = int(np.argmax(np.asarray(all_v)))
+            opt = Optimum(all_z[best], all_v[best], all_z, all_v)
     else:
         with stage(f"remc: MAP search ({int(restarts)} restarts)", progress):
             opt = maximize(problem.log_density_z, problem.sample_prior_z(key, int(restarts)))
         p = problem.constrain(opt.z)
         vals = np.array([float(p[k]) for k in names])
-        ckpt.save_done("map", {"values": vals})
-    return dict(zip(names, map(float, vals), strict=True))
+        ckpt.save_done("map", {"values": vals, "all_z": np.asarray(opt.all_z),
+                               "all_values": np.asarray(opt.all_values)})
+    return dict(zip(names, map(float, vals), strict=True)), opt
 
 
 def laplace_start(problem, values: dict[str, float]) -> Start:

@@ -50,6 +50,13 @@ def test_remc_recovers_mode_weights_nuts_does_not():
     # every run visits both modes (R-hat across runs is then honest)
     per_run = (res.posterior["a0"].values > 0).mean(axis=1)
     assert np.all((per_run > 0.45) & (per_run < 0.9)), per_run
+    # the result's optima group: both mirror optima of the MAP search, the share of draws
+    # near each (= the sign count above), and Laplace weights at the prior odds 0.7 : 0.3
+    opt = res.tree["optima"]
+    pos = int(np.argmax(opt["a0"].values))
+    assert opt.sizes["optimum"] >= 2 and opt["a0"].values.min() < 0 < opt["a0"].values.max()
+    assert abs(float(opt["sampled_weight"][pos]) - w_remc) < 0.01
+    assert abs(float(opt["laplace_weight"][pos]) - 0.7) < 0.01
 
     nuts = bayesfit.fit(problem, "nuts", chains=4, draws=300, warmup=300, seed=0,
                         progress=False, predictive=False)
