@@ -34,7 +34,7 @@ import jax.numpy as jnp
 import numpy as np
 import xarray as xr
 
-from ._optimize import Optimum, fd_hessian, value_and_grad
+from ._optimize import Optimum, fd_laplace_covariance, value_and_grad
 
 _LOG_2PI = math.log(2.0 * math.pi)
 
@@ -48,16 +48,6 @@ class Mode(NamedTuple):
     precision: np.ndarray  # (dim, dim) metric for distances
     proper: bool  # Hessian negative definite and Newton step small
     starts: int  # restarts that ended here
-
-
-def _laplace(grad, z) -> np.ndarray:
-    """Laplace covariance from central differences of the (compiled) gradient
-    (:func:`~._optimize.fd_hessian`): far cheaper to compile than a forward-over-reverse
-    Hessian, and available for reverse-only models (unconstrained space)."""
-    try:
-        return np.linalg.inv(-fd_hessian(grad, z))
-    except np.linalg.LinAlgError:
-        return np.full((z.size, z.size), np.nan)
 
 
 def _metric(cov: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, bool]:
@@ -93,7 +83,9 @@ def distinct_optima(log_density, opt: Optimum, *, tol: float = 3.0,
             continue
         if len(modes) >= max_modes:
             continue
-        cov = _laplace(grad, z)
+        # finite differences of the shared compiled gradient (cheap to compile; also for
+        # reverse-only models)
+        cov = np.asarray(fd_laplace_covariance(log_density, z))
         prec, ok = _metric(cov, z)
         if ok:
             g = np.asarray(grad(jnp.asarray(z)))
