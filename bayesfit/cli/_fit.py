@@ -39,12 +39,18 @@ def add_parser(sub) -> None:
 
 
 def _method(spec, args, out: Path):
-    from ..inference import make_method
+    from ..inference import available_methods, make_method
 
     inf = spec.inference
+    stray = sorted(set(inf.per_method) - set(available_methods()))
+    if stray:
+        raise BayesfitError(f"{spec.path}: [inference.{stray[0]}] names no inference method; "
+                            f"tables [inference.<method>] take one of "
+                            f"{', '.join(available_methods())}.")
     name = args.method or inf.method
-    options = dict(inf.options) if name == inf.method else {}
-    method = make_method(name, options, where=f"{spec.path} [inference.options]")
+    where = f"{spec.path} [inference.options]" if name == inf.method else \
+        f"{spec.path} [inference.{name}]"
+    method = make_method(name, inf.options_for(name), where=where)
     with_checkpoint = getattr(method, "with_checkpoint", None)  # a bayesfit Method
     checkpointing = with_checkpoint(out / CHECKPOINT, resume=bool(args.resume)) \
         if with_checkpoint is not None else None

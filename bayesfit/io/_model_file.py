@@ -63,12 +63,23 @@ class DatasetSpec:
 
 @dataclass
 class InferenceSpec:
+    """``[inference]``: the method and its run settings. ``options`` belong to ``method``;
+    ``per_method`` holds the ``[inference.<name>]`` tables, the options of other methods
+    when the file is fitted with ``--method <name>``."""
+
     method: str = "nuts"
     options: dict[str, Any] = field(default_factory=dict)
     chains: int = 4
     draws: int = 1000
     warmup: int = 1000
     seed: int = 0
+    per_method: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def options_for(self, name: str) -> dict[str, Any]:
+        """The options of method ``name``: ``[inference.options]`` if ``name`` is the
+        file's method, updated by the table ``[inference.<name>]`` if there is one."""
+        base = dict(self.options) if name == self.method else {}
+        return base | dict(self.per_method.get(name, {}))
 
 
 @dataclass
@@ -200,11 +211,15 @@ def _parse_inference(tbl: Any, path: Path, text: str) -> InferenceSpec:
     if not isinstance(tbl, dict):
         raise ModelFileError(f"{path}: [inference] must be a table.")
     where = _where(path, text, r"^\s*\[inference\]")
-    unknown = set(tbl) - _INFERENCE_KEYS
+    # tables other than [inference.options] are the options of other methods
+    per_method = {k: dict(v) for k, v in tbl.items()
+                  if k not in _INFERENCE_KEYS and isinstance(v, dict)}
+    unknown = set(tbl) - _INFERENCE_KEYS - set(per_method)
     if unknown:
         raise ModelFileError(f"{where}: unknown [inference] keys {sorted(unknown)}; allowed: "
-                             f"{sorted(_INFERENCE_KEYS)}.")
-    spec = InferenceSpec()
+                             f"{sorted(_INFERENCE_KEYS)}, and tables [inference.<method>] "
+                             "with the options of another method (used with --method).")
+    spec = InferenceSpec(per_method=per_method)
     for k in ("chains", "draws", "warmup", "seed"):
         if k in tbl:
             v = tbl[k]

@@ -149,6 +149,12 @@ CASES = {
     "unknown method option": ("line", [("draws = 50", "draws = 50\n[inference.options]\n"
                                         "restartz = 3")], None, "fit",
                               rf"{M} \[inference.options\]: method 'map' has no option"),
+    "unknown method table": ("line", [("draws = 50", "draws = 50\n[inference.nust]\n"
+                                       "dense_mass = true")], None, "fit",
+                             rf"{M}: \[inference.nust\] names no inference method"),
+    "bad option of another method": ("line", [("draws = 50", "draws = 50\n[inference.remc]\n"
+                                               "replicaz = 4")], None, "fit:--method=remc",
+                                     rf"{M} \[inference.remc\]: method 'remc' has no option"),
     "bad remc option": ("line", [('method = "map"', 'method = "remc"'),
                                  ("draws = 50", "draws = 50\n[inference.options]\nreplicas = 1")],
                         None, "fit", r"REMC: replicas must be .*>= 3"),
