@@ -22,14 +22,32 @@ from scipy.special import digamma
 
 from ..errors import BayesfitError
 
+#: counts at or above this take the asymptotic series of the digamma function (below it:
+#: scipy's digamma); absolute error of ``G`` below 1e-14 there
+_ASYMPTOTIC = 200.0
+
 
 def _grassberger_g(n: np.ndarray) -> np.ndarray:
+    """``G(n) = psi(n) + (1/2) cos(pi n) [psi((n+1)/2) - psi(n/2)]`` (0 at ``n = 0``).
+
+    Counts of at least :data:`_ASYMPTOTIC` (the bulk of a large corpus's pair tables) use
+    the asymptotic series in ``u = 1/n`` (Abramowitz & Stegun 6.3.18):
+    ``psi(n) = ln n - u/2 - u**2/12 + u**4/120 - ...`` and
+    ``psi((n+1)/2) - psi(n/2) = u + u**2/2 - u**4/4 + ...``: one logarithm and one cosine
+    instead of three digamma calls (``benchmarks/sequences.py``: the 10^6-token curve with
+    200 replicates and the shuffled baseline, 35-41 s -> 20-21 s)."""
     n = np.asarray(n, dtype=float)
-    out = np.zeros_like(n)
-    m = n > 0
-    v = n[m]
-    out[m] = digamma(v) + 0.5 * np.cos(np.pi * v) * (digamma((v + 1) / 2) - digamma(v / 2))
-    return out
+    big = np.maximum(n, _ASYMPTOTIC)
+    u = 1.0 / big
+    u2 = u * u
+    out = (np.log(big) - u * (0.5 + u * (1.0 / 12.0 - u2 / 120.0))
+           + 0.5 * np.cos(np.pi * big) * (u * (1.0 + u * (0.5 - 0.25 * u2))))
+    small = (n > 0) & (n < _ASYMPTOTIC)
+    if small.any():
+        v = n[small]
+        out[small] = digamma(v) + 0.5 * np.cos(np.pi * v) * (digamma((v + 1) / 2)
+                                                              - digamma(v / 2))
+    return np.where(n > 0, out, 0.0)
 
 
 def _xlogx(n):

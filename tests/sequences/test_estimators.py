@@ -54,6 +54,21 @@ def test_mi_estimators_match_brute_force(estimator):
         assert mi[r - 1] == pytest.approx(want, rel=1e-10, abs=1e-12)
 
 
+def test_grassberger_entropy_of_large_and_weighted_counts_matches_digamma():
+    # counts of a large corpus (and the real-valued counts of bootstrap replicates) take
+    # the asymptotic series of psi from 200 up; this checks both sides of that switch
+    rng = np.random.default_rng(7)
+    for counts in (rng.integers(0, 3000, (6, 18)), rng.uniform(0, 600, (6, 18)),
+                   np.array([[199.5, 200.0, 200.5, 1e6, 0.0, 3.0]])):
+        counts = counts.astype(float)
+        v = np.where(counts > 0, counts, 1.0)
+        g = digamma(v) + 0.5 * np.cos(np.pi * v) * (digamma((v + 1) / 2) - digamma(v / 2))
+        N = counts.sum(axis=-1)
+        want = np.log(N) - np.sum(np.where(counts > 0, counts * g, 0.0), axis=-1) / N
+        got = sq.entropy(counts, "grassberger")
+        np.testing.assert_allclose(got, want, rtol=0, atol=1e-12)
+
+
 def test_mi_of_markov_chain_matches_exact_value():
     P = np.array([[0.7, 0.2, 0.1], [0.1, 0.8, 0.1], [0.25, 0.25, 0.5]])
     x = sq.markov_chain(P, 40, 2000, seed=3)
