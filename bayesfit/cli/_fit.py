@@ -48,8 +48,9 @@ def _method(spec, args, out: Path):
                             f"tables [inference.<method>] take one of "
                             f"{', '.join(available_methods())}.")
     name = args.method or inf.method
-    where = f"{spec.path} [inference.options]" if name == inf.method else \
-        f"{spec.path} [inference.{name}]"
+    tables = (["[inference.options]"] if name == inf.method else []) + \
+        ([f"[inference.{name}]"] if name in inf.per_method else [])
+    where = f"{spec.path} {' + '.join(tables) or '(no options)'}"
     method = make_method(name, inf.options_for(name), where=where)
     with_checkpoint = getattr(method, "with_checkpoint", None)  # a bayesfit Method
     checkpointing = with_checkpoint(out / CHECKPOINT, resume=bool(args.resume)) \
