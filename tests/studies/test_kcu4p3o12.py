@@ -9,7 +9,7 @@ recovered, the susceptibility alone leaves the couplings poorly determined, and 
 evidence prefers the generating four-coupling model over J2 = 0. The generating values are read from the data files' headers (written by
 ``bayesfit simulate``), not repeated here.
 
-The three fits (8-spin exact diagonalisation inside replica exchange, about 10 minutes of
+The three fits (8-spin exact diagonalisation inside replica exchange, about 15 minutes of
 one core together) are the ones notebook 02 shows, shipped in ``notebooks/results/
 kcu4p3o12/`` and made by ``notebooks/02-kcu4p3o12_make.py --all``. The study's claims are
 asserted on them, and each file is first proved to be the fit *this* code and data make,
