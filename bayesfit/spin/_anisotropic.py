@@ -32,6 +32,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ._blocks import zero_field_chi
+from ._fieldmap import map_fields
 from ._hilbert import ProductBasis
 from ._lapack import eigvalsh
 from ._matrices import weighted_sum
@@ -116,9 +117,11 @@ class FullSpaceModel(eqx.Module):
 
         ``fields`` (n_B,) in T; row ``k`` of ``temps`` (K) are the temperatures measured at
         ``fields[k]``; ``nodes`` the static directions (:func:`._directions.field_nodes`).
-        One diagonalisation per field and node.
+        One diagonalisation per field and node, ``batch_size`` fields at a time; a gradient
+        keeps at most one chunk's working set (:func:`._fieldmap.map_fields`).
         """
         out = 0.0
+        vector_bytes = 8.0 * len(nodes) * fields.shape[0] * self.bond.shape[-1] ** 2
         for node in nodes:
             h0 = self.hamiltonian(co, node.flip)
             a = self.zeeman(co, node.u, node.s)
@@ -127,8 +130,7 @@ class FullSpaceModel(eqx.Module):
                 field, tt = args
                 return -thermal_average([h0 + MU_B_OVER_K * field * a], [a], tt)
 
-            size = fields.shape[0]
-            vals = jax.lax.map(one, (fields, temps), batch_size=min(batch_size, size))
+            vals = map_fields(one, (fields, temps), batch_size, vector_bytes)
             out = out + node.weight * vals
         return out
 

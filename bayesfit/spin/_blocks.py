@@ -16,6 +16,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ._fieldmap import map_fields
 from ._hilbert import ProductBasis, restrict
 from ._lapack import eigvalsh
 from ._matrices import weighted_sum
@@ -75,7 +76,8 @@ class BlockModel(eqx.Module):
         """``-<sum_i g_i S^z_i>`` per cluster, shape ``temps.shape`` = (n_B, n_T).
 
         ``fields`` (n_B,) in T along z; row ``k`` of ``temps`` (K) are the temperatures at
-        ``fields[k]``. One diagonalisation of every block per field.
+        ``fields[k]``. One diagonalisation of every block per field, ``batch_size`` fields
+        at a time, with bounded gradient memory (:func:`._fieldmap.map_fields`).
         """
         h0 = self.hamiltonians(jk)
         zg = [jnp.einsum("k,kd->d", gs, z) for z in self.zeeman]
@@ -85,8 +87,8 @@ class BlockModel(eqx.Module):
             hs = [h + jnp.diag(MU_B_OVER_K * field * z) for h, z in zip(h0, zg, strict=True)]
             return -thermal_average(hs, zg, tt)
 
-        size = fields.shape[0]
-        return jax.lax.map(one, (fields, temps), batch_size=min(batch_size, size))
+        vector_bytes = 8.0 * fields.shape[0] * sum(z.shape[-1] ** 2 for z in self.zeeman)
+        return map_fields(one, (fields, temps), batch_size, vector_bytes)
 
     def chi(self, jk, gs, t):
         """Zero-field chi_zz in units of N_A mu_B^2 / k_B per cluster, shape of ``t`` (K)."""

@@ -1,10 +1,15 @@
 """Size estimate of a cluster before anything is built, and the refusal when it is too big.
 
-The estimate counts the largest arrays each path holds (float64 = 8 bytes), with factors
-for LAPACK/autodiff workspaces, calibrated on the measured peak resident memory of a
-value-and-gradient call (``benchmarks/spin_kernel.py --floor`` prints both). Its job is to
-refuse a cluster that cannot fit, with a number the user can act on, before the host runs
-out of memory.
+The estimate is the peak resident memory of a process that builds the cluster and runs a
+value-and-gradient call of a likelihood (``benchmarks/spin_kernel.py --floor`` prints both):
+the JAX runtime, the compiled program, the matrices (jit arguments) and what is live during
+the call. On the ED routes the gradient is bounded (:mod:`._fieldmap`): the backward pass
+keeps at most ``SAVED_VECTORS_BYTES`` of eigenvectors and recomputes one chunk of fields at
+a time, so the number of fields and temperatures does not enter. Constants are float64
+array sizes (8 bytes) times counts calibrated on XLA's ``memory_analysis`` of the compiled
+call and on the measured peak (within 30 % on the ``--floor`` cases). Its job is to refuse
+a cluster that cannot fit, with a number the user can act on, before the host runs out of
+memory.
 """
 
 from __future__ import annotations
@@ -12,10 +17,19 @@ from __future__ import annotations
 import numpy as np
 
 from ._cluster import ClusterError, ClusterSpec
+from ._fieldmap import SAVED_VECTORS_BYTES
 from ._hilbert import block_dimensions, sector_dimensions
-from ._thermal import N_TERMS
 
 _GIB = 1024.0**3
+#: The JAX runtime and this package, imported (measured: 0.18 GiB).
+RUNTIME_BYTES = 0.2 * _GIB
+#: Compiler memory per thermal average (one per block and field or direction that the
+#: program traces: a chunk body or a zero-field chi point), measured on the floor cases.
+COMPILE_BYTES_PER_AVERAGE = 24 * 2**20
+#: ``d x d`` arrays live per eigensystem of a chunk under a gradient (Hamiltonian,
+#: eigenvectors, transformed operators, masks, near-pair moments, cotangents, LAPACK
+#: workspace): XLA's temporary size of the compiled value-and-gradient call, divided.
+ARRAYS_PER_EIGENSYSTEM = 28
 
 
 def path_for(spec: ClusterSpec) -> str:
@@ -25,14 +39,18 @@ def path_for(spec: ClusterSpec) -> str:
     return "blocks" if len(spec.g_names) > 1 else "multiplet"
 
 
-def estimate_bytes(spec: ClusterSpec, path: str, *, batch: int = 8) -> dict[str, float]:
+def estimate_bytes(
+    spec: ClusterSpec, path: str, *, batch: int = 8, powder_points: int = 8
+) -> dict[str, float]:
     """Estimated peak bytes of the parts of one cluster model, keyed by part.
 
-    The parts alive at the peak of a value-and-gradient call: the host-side build (basis,
-    sparse operators, the Clebsch-Gordan coupled vectors of the last two sites), the dense
-    matrices held as jit arguments, and the per-call working set (Hamiltonian, eigenvectors,
-    cotangents; ``batch`` eigensystems at once on the ED routes). The matrices are arguments,
-    not compile-time constants, so compilation adds nothing of their size.
+    The parts alive at the peak of a value-and-gradient call: the JAX runtime and the
+    compiled program, the host-side build (basis, sparse operators, the Clebsch-Gordan
+    coupled vectors of the last two sites), the dense matrices held as jit arguments, and
+    the per-call working set (on the ED routes: one chunk of ``batch`` fields, plus the
+    eigenvectors the backward pass may keep, :mod:`._fieldmap`). The matrices are
+    arguments, not compile-time constants, so compilation adds nothing of their size.
+    ``powder_points``: directions of the powder magnetisation (each one a traced average).
     """
     full = float(np.prod([ts + 1 for ts in spec.two_s]))
     dims = block_dimensions(spec.two_s)
@@ -40,6 +58,7 @@ def estimate_bytes(spec: ClusterSpec, path: str, *, batch: int = 8) -> dict[str,
     n_class = max(len(spec.bonds), 1)
     n_bonds = sum(len(b) for b in spec.bonds)
     out = {
+        "JAX runtime": RUNTIME_BYTES,
         "basis table": full * spec.n_sites * 2,
         "sparse operators": full * (3 + 2 * n_bonds) * 16,
     }
@@ -50,19 +69,28 @@ def estimate_bytes(spec: ClusterSpec, path: str, *, batch: int = 8) -> dict[str,
         out["coupled vectors"] = 2 * coupled * 8
         out["sector matrices"] = (n_class + 4) * float(np.sum(sectors**2)) * 8
     if path == "blocks":
+        # chi: 2 fields (Richardson) x every block; M: one chunk body with every block
+        out["compiled program"] = 3 * blocks.size * COMPILE_BYTES_PER_AVERAGE
         out["S^z block matrices"] = (n_class + 1) * float(np.sum(blocks**2)) * 8
-        out["per-field diagonalisations"] = batch * 6 * float(np.sum(blocks**2)) * 8
+        out["per-field diagonalisations"] = (
+            batch * ARRAYS_PER_EIGENSYSTEM * float(np.sum(blocks**2)) * 8
+        )
+        out["saved eigenvectors (at most)"] = float(SAVED_VECTORS_BYTES)
     if path == "powder":
-        d0 = full
+        # chi: 2 axes x 2 fields; M: one chunk body per direction
+        out["compiled program"] = (4 + powder_points) * COMPILE_BYTES_PER_AVERAGE
         n_terms = n_class + len(spec.e_names) + len(spec.g_names)
         out["full-space matrices"] = n_terms * full * full * 8
-        out["per-field diagonalisations"] = batch * (8 + N_TERMS) * d0 * d0 * 8
+        out["per-field diagonalisations"] = batch * ARRAYS_PER_EIGENSYSTEM * full * full * 8
+        out["saved eigenvectors (at most)"] = float(SAVED_VECTORS_BYTES)
     return out
 
 
-def check_size(spec: ClusterSpec, path: str, max_gib: float, where: str = "") -> float:
+def check_size(
+    spec: ClusterSpec, path: str, max_gib: float, where: str = "", *, powder_points: int = 8
+) -> float:
     """Raise :class:`ClusterError` when the estimate exceeds ``max_gib``; return GiB."""
-    parts = estimate_bytes(spec, path)
+    parts = estimate_bytes(spec, path, powder_points=powder_points)
     total = sum(parts.values()) / _GIB
     if total > max_gib:
         worst = max(parts, key=parts.get)

@@ -96,7 +96,9 @@ class Cluster:
                 f"{self._where}powder_points must be a positive integer, got {powder_points!r}."
             )
         self.path = path_for(self.spec)
-        self.memory_gib = check_size(self.spec, self.path, float(max_memory_gib), self._where)
+        self.memory_gib = check_size(
+            self.spec, self.path, float(max_memory_gib), self._where, powder_points=powder_points
+        )
         self._engine = Engine(
             self.spec,
             self.path,
@@ -180,7 +182,9 @@ class Cluster:
         _, factor = unit_factor("magnetization", units, where=self._where)
         t = positive(T, "temperature T (K)", self._where)
         b = jnp.asarray(B, float)
-        grid = group_by_field(b, t) if self.path != "multiplet" else None
+        # from the inputs as given: inside a caller's jit ``jnp.asarray`` of host data is a
+        # tracer, and the grouping (one diagonalisation per distinct field) would be lost
+        grid = group_by_field(B, T) if self.path != "multiplet" else None
         d = self._direction(direction)
         return factor * self._call("magnetization", params, b, t, grid, direction=d)
 

@@ -38,13 +38,15 @@ import math
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.ad_checkpoint import checkpoint_name
 
 N_TERMS = 20
 _SERIES = np.array([(-1.0) ** k / math.factorial(k + 1) for k in range(N_TERMS)])
 
 
 def _decompose(hs, t):
-    eig = [jnp.linalg.eigh(h) for h in hs]
+    # named: the backward pass of a chunk of fields may keep these (_fieldmap)
+    eig = [checkpoint_name(jnp.linalg.eigh(h), "eigensystem") for h in hs]
     w = [e for e, _ in eig]
     e0 = jnp.min(jnp.concatenate([x.ravel() for x in w]))
     w = [x - e0 for x in w]
@@ -64,6 +66,20 @@ def _diag_in(v, a):
 def _full_in(v, a):
     """``V^T A V``; ``a`` a matrix, or a vector standing for a diagonal matrix."""
     return v.T @ ((a[:, None] * v) if a.ndim == 1 else a @ v)
+
+
+def _near_moments(g, gap, close):
+    """``c_nk = 2 sum_m G_nm gap_nm^k`` over the close pairs ``m > n``, plus ``G_nn`` at k = 0.
+
+    Powers by repeated multiplication: no ``(N_TERMS, d, d)`` tensor of weights, which
+    reverse mode would keep per eigensystem, and no ``pow``.
+    """
+    x = jnp.where(close, 2.0 * g, 0.0)
+    cols = [jnp.sum(x, axis=1) + jnp.diagonal(g)]
+    for _ in range(1, N_TERMS):
+        x = x * gap
+        cols.append(jnp.sum(x, axis=1))
+    return jnp.stack(cols, axis=1)  # (d, N_TERMS)
 
 
 @jax.custom_jvp
@@ -100,10 +116,7 @@ def _thermal_average_jvp(primals, tangents):
         inv = jnp.where(far, 1.0 / jnp.where(far, gap, 1.0), 0.0)
         g = at * dh_t
         r = 2.0 * jnp.sum(g * inv, axis=1)  # (d,)
-        weights = 2.0 * jnp.where(close, gap, 0.0)[None] ** powers[:, None, None]
-        weights = jnp.where(close[None], weights, 0.0)
-        moments = jnp.einsum("nm,knm->nk", g, weights)
-        moments = moments.at[:, 0].add(jnp.diagonal(g))
+        moments = _near_moments(g, jnp.where(close, gap, 0.0), close)
         tangent += pb @ _diag_in(vb, dab)
         tangent -= jnp.sum(pb * (r[None, :] + coef @ moments.T), axis=1)
         tangent += mean * (pb @ jnp.diagonal(dh_t)) / t
