@@ -42,8 +42,10 @@ np.savez(sys.argv[2], **out)
 def _draws(tmp: Path, devices: int) -> dict:
     script = tmp / "draws.py"
     script.write_text(SCRIPT)
-    env = dict(os.environ, XLA_FLAGS=f"--xla_force_host_platform_device_count={devices}",
-               PYTHONPATH=str(ROOT))
+    # keep the caller's XLA flags (scripts/test.sh compiles at optimisation level 0): both
+    # processes compile with the same flags, only the device count differs
+    flags = f"{os.environ.get('XLA_FLAGS', '')} --xla_force_host_platform_device_count={devices}"
+    env = dict(os.environ, XLA_FLAGS=flags.strip(), PYTHONPATH=str(ROOT))
     out = tmp / f"draws{devices}.npz"
     model = ROOT / "models" / "examples" / "relaxation.toml"
     subprocess.run([sys.executable, str(script), str(model), str(out)], check=True, env=env,

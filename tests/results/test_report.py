@@ -98,7 +98,9 @@ def test_round_trip_reproduces_every_csv(cli_fit, tmp_path):
     _, out, rc = cli_fit
     assert rc == 0
     csvs = sorted(p.name for p in out.glob("*.csv"))
-    assert csvs == ["correlations.csv", "noise.csv", "predictions.csv", "summary.csv"]
+    # optima.csv: the MAP search's optima (on the free-energy route too)
+    assert csvs == ["correlations.csv", "noise.csv", "optima.csv", "predictions.csv",
+                    "summary.csv"]
     bf.load(out / "fit.nc").write_report(tmp_path / "again", plots=False)
     for name in csvs:
         assert (tmp_path / "again" / name).read_bytes() == (out / name).read_bytes(), name

@@ -176,3 +176,24 @@ def test_ordering_constraint_gives_a_single_mode():
     # no optimum anywhere near the mirror image (J1, J2) = (-111, -92)
     assert not np.any((np.abs(table["J1"] - TRUE["J2"]) < 8) & (np.abs(table["J2"] - TRUE["J1"]) < 8))
     assert r.tree.attrs["order"] == '[["J2", "J1"]]'
+
+
+def test_default_sampler_visits_both_mirror_modes_with_their_weights():
+    """REMC with its defaults (stabilized reference, MAP start) on the ring: the search's
+    two optima become a two-component mixture reference, every run visits both modes, and
+    the share of draws in each matches its posterior weight (the Laplace weight, equal to
+    the brute-force grid weight within 0.02: test above)."""
+    r = bf.fit(_problem(PRIORS), bf.REMC(map_restarts=8), chains=4, draws=500, warmup=300,
+               seed=3, progress=False, predictive=False)
+    lad = r.tree["ladder"]
+    assert lad.sizes["component"] == 2
+    opt = r.tree["optima"]
+    good = np.flatnonzero(opt["laplace_weight"].values > 1e-6)
+    assert len(good) == 2
+    laplace = opt["laplace_weight"].values[good]
+    sampled = opt["sampled_weight"].values[good]
+    err = opt["sampled_weight_err"].values[good]
+    assert np.all(np.abs(sampled - laplace) < np.maximum(0.05, 3 * err)), (sampled, laplace)
+    # every run visits both modes: the mode share of each run is near the weight
+    share = (r.posterior["J1"].values > r.posterior["J2"].values).mean(axis=1)
+    assert np.all((share > 0.5) & (share < 0.85)), share

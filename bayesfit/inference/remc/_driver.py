@@ -21,7 +21,7 @@ from .._devices import join_blocks, map_blocks, split_over_devices
 from . import _sampler
 from ._checkpoint import Checkpoint, terminate_as_interrupt
 from ._ladder import initial_ladder
-from ._reference import Gaussian
+from ._reference import Mixture
 
 
 class Start(NamedTuple):
@@ -30,11 +30,14 @@ class Start(NamedTuple):
     space); ``use = False`` starts every replica from the prior. Replica ``k`` starts at
     ``z + chol e / sqrt(b_k)`` (``e`` standard normal clipped to +-2, independent for every
     replica and run), with that covariance as its first mass matrix, when it is narrower
-    than the prior in every coordinate; else from a prior draw."""
+    than the prior in every coordinate; else from a prior draw. ``modes``: the distinct
+    optima that carry posterior weight, as a mixture (the first component at ``z``); with
+    a fitted reference, ``q`` is then that mixture, covariances inflated."""
 
     z: jax.Array
     chol: jax.Array
     use: jax.Array
+    modes: Mixture | None = None
 
     @classmethod
     def prior(cls, dim: int) -> Start:
@@ -56,8 +59,9 @@ class LadderRun(NamedTuple):
     round_trips: np.ndarray  # (R,)
     power: np.ndarray  # () slots of the power leg (Layout.power)
     low: np.ndarray  # () b where the power leg starts
-    ref_mean: np.ndarray  # (R, dim) the reference q of every run (unconstrained space)
-    ref_chol: np.ndarray  # (R, dim, dim) its Cholesky factor
+    ref_mean: np.ndarray  # (R, M, dim) the reference q of every run (unconstrained space):
+    ref_chol: np.ndarray  # (R, M, dim, dim) M Gaussian components and their Cholesky factors
+    ref_log_w: np.ndarray | None = None  # (R, M) normalised log weights (None: M = 1)
 
     @property
     def layout(self) -> _sampler.Layout:
@@ -199,14 +203,23 @@ class Runner:
             chol = jnp.sqrt(jnp.sum(chol**2, axis=-1))[..., None] * jnp.eye(p.dim)
         eps0 = 2.38 / np.sqrt(p.dim) if self.move == "rwm" else 0.5 / p.dim**0.25
         log_step = jnp.full((R, K), np.log(eps0))
-        # the reference: the Laplace approximation (covariance inflated), else a Gaussian
-        # with the mean and spread of the prior draws
+        # the reference: the Laplace approximation (covariance inflated), or the mixture of
+        # the optima's (start.modes), else a Gaussian with the mean and spread of the prior
+        # draws
         mean = jnp.where(start.use, start.z, jnp.mean(flat, axis=0))
         chol_q = jnp.where(start.use, self.inflation * start.chol, jnp.diag(sd))
-        ref = Gaussian(jnp.broadcast_to(mean, (R, p.dim)),
-                       jnp.broadcast_to(chol_q, (R, p.dim, p.dim)))
+        if start.modes is None:
+            q = Mixture(jnp.zeros(1), mean[None], chol_q[None])
+        else:
+            q = start.modes._replace(chol=self.inflation * start.modes.chol)
+        ref = jax.tree_util.tree_map(lambda x: jnp.broadcast_to(x, (R, *x.shape)), q)
         if lay.reference > 1:
-            qz = mean + jnp.clip(jax.random.normal(k_jit, (R, K, p.dim)), -2, 2) @ chol_q.T
+            eps = jnp.clip(jax.random.normal(k_jit, (R, K, p.dim)), -2, 2)
+            if q.components == 1:
+                qz = mean + eps @ chol_q.T
+            else:  # a component per replica, drawn with the mixture weights
+                m = jax.random.categorical(jax.random.fold_in(k_jit, 1), q.log_w, shape=(R, K))
+                qz = q.mean[m] + jnp.einsum("rkij,rkj->rki", q.chol[m], eps)
             z0 = jnp.where(ref_leg[..., None], qz, z0)
         return self._init(z0, betas, log_step, chol, ref)
 
@@ -275,6 +288,7 @@ class Runner:
             step_size=np.exp(np.asarray(s.log_step)), round_trips=np.asarray(s.rt.trips),
             power=np.asarray(self.layout.power), low=np.asarray(float(path.low)),
             ref_mean=np.asarray(s.ref.mean), ref_chol=np.asarray(s.ref.chol),
+            ref_log_w=np.asarray(s.ref.log_w),
         )
         ckpt.save_done(stage, result._asdict())
         return result

@@ -29,7 +29,9 @@ def ladder_group(run: LadderRun, *, move: str, rhat_max: float,
                   leg_barriers={name: np.asarray(run.barrier(name))
                                 for name, _, _ in lay.legs()},
                   reference_mean=np.asarray(run.ref_mean),
-                  reference_chol=np.asarray(run.ref_chol), reference=str(reference),
+                  reference_chol=np.asarray(run.ref_chol),
+                  reference_weight=None if run.ref_log_w is None else np.exp(run.ref_log_w),
+                  reference=str(reference),
                   target_slot=int(lay.target), power_leg_low=float(run.low))
 
 

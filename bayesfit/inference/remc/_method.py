@@ -35,7 +35,7 @@ from ._noise_group import noise_group
 from ._options import Mass, Move, Noise, NoiseUpdate, Reference, Start, parse
 from ._replicas import PILOT, PILOT_DRAWS, choose_replicas, pilot_warmup
 from ._sampler import Path
-from ._start import laplace_start, map_optimum, pooled_start
+from ._start import laplace_start, map_optimum, pooled_start, with_modes
 from ._stationary import ssr_function, stationarity, stationary_noise
 
 
@@ -70,7 +70,15 @@ class REMC(Method):
         replicas sit at prior-like points where one solve costs 10-30 times more than near
         the posterior (the linear-VAE example: a 22-replica stabilized pilot at 1.5 s per
         step against 0.2 s for the Gaussian leg's 6). Recorded in the result (attribute
-        ``reference``).
+        ``reference``). With ``"gaussian"`` or ``"stabilized"`` and ``start="map"``, when
+        the multi-start search finds several distinct optima that carry posterior weight
+        (mirror modes, a ferro/antiferro swap), ``q`` is the mixture of their Laplace
+        approximations (weights from their Laplace evidences, 20 % spread evenly; at most
+        ``reference_modes`` components), refitted per component to the pilot's draws: its
+        exact draws land in every mode, so the posterior replica visits each with its
+        posterior weight (result group ``optima``, ``sampled_weight``).
+    reference_modes:
+        Most components of that mixture (default 8); 1: always one Gaussian.
     replicas:
         Replicas per leg, or None (default): chosen after a tuning pilot as about
         ``2 Lambda + 2`` for the measured barrier ``Lambda`` of each leg.
@@ -147,6 +155,7 @@ class REMC(Method):
     start: Start = Start.MAP
     map_restarts: int = 32
     reference: Reference | None = None
+    reference_modes: int = 8
     inflation: float = 1.2
     noise_low: float = 0.02
     checkpoint: str | None = None
@@ -176,7 +185,7 @@ class REMC(Method):
         _check(0.0 < float(self.noise_low) < 1.0,
                f"REMC: noise_low must lie in (0, 1), got {self.noise_low!r}.")
         for f in ("leapfrog_steps", "moves_per_step", "noise_sweeps", "checkpoint_every",
-                  "chunk", "map_restarts"):
+                  "chunk", "map_restarts", "reference_modes"):
             v, least = getattr(self, f), 0 if f == "noise_sweeps" else 1
             _check(isinstance(v, int) and not isinstance(v, bool) and v >= least,
                    f"REMC: {f} must be an integer >= {least}, got {v!r}.")
@@ -321,16 +330,26 @@ class REMC(Method):
             return self._plain(problem, chains, draws, warmup, key, progress, ckpt, values,
                                opt)
         return self._free_energy(problem, unknown, chains, draws, warmup, key, progress, ckpt,
-                                 values)
+                                 values, opt)
 
-    def _start(self, problem, values):
-        return laplace_start(problem, values) if self.start == Start.MAP else None
+    def _start(self, problem, values, modes=None):
+        """The Laplace start at ``values``; with a fitted reference and several optima
+        ``modes`` that carry weight, with their mixture (:func:`._start.with_modes`)."""
+        if self.start != Start.MAP:
+            return None
+        start = laplace_start(problem, values)
+        if modes and self.reference != Reference.PRIOR and self.reference_modes > 1:
+            start = with_modes(start, modes, self.reference_modes)
+        return start
 
     def _plain(self, problem, chains, draws, warmup, key, progress, ckpt, values,
                opt=None) -> Draws:
         D = len(problem.datasets)
         path = Path(jnp.zeros(D), jnp.ones(D), jnp.zeros(()), jnp.asarray(True))
-        start = self._start(problem, values)
+        # every distinct optimum of the MAP search; the share of draws near each is filled
+        # in by fit (the posterior weight of each mode, as for NUTS)
+        optima, modes = optima_group(problem, opt) if opt is not None else (None, None)
+        start = self._start(problem, values, modes)
         sizes, start = self._sizes(problem, path, start, False, chains, draws, warmup, key,
                                    progress, ckpt)
         runner = self._runner(problem, chains, draws, warmup, sizes)
@@ -338,15 +357,13 @@ class REMC(Method):
         unknown = any(d.sigma is None and d.noise_name in problem.free for d in problem.datasets)
         note = "log p(data | model), noise levels " + (
             "marginalised with their priors" if unknown else "known")
-        # every distinct optimum of the MAP search, with the share of draws near each
-        # (filled in by fit): the posterior weight of each mode, as for NUTS
-        groups = {"optima": optima_group(problem, opt)[0]} if opt is not None else {}
+        groups = {"optima": optima} if optima is not None else {}
         out = self._finish(run, self._evidence(run, problem), groups=groups, note=note)
         return out._replace(attrs=out.attrs | {"noise": "free" if unknown else "known"})
 
     # -- free-energy noise estimation (see _free_energy.py) ------------------------------
     def _free_energy(self, problem, unknown, chains, draws, warmup, key, progress, ckpt,
-                     values):
+                     values, opt=None):
         names = [d.noise_name for d in unknown]
         sigma_map = map_noise_levels(values, names)
         sigma_ref = {k: self.noise_ref * s for k, s in sigma_map.items()}
@@ -382,4 +399,10 @@ class REMC(Method):
                             ray=ray if len(names) > 1 else None, stationarity=stat,
                             stationary=stationary)
         hat = with_noise_fixed(problem, est.sigma_hat)
-        return self._finish(run, evidence, groups={"noise": noise}, note=note, problem=hat)
+        groups = {"noise": noise}
+        if opt is not None:  # the optima of the full problem (noise levels free): Laplace
+            # weights only, the draws (noise fixed) have fewer coordinates
+            optima = optima_group(problem, opt)[0]
+            optima.attrs["sampled"] = 0
+            groups["optima"] = optima
+        return self._finish(run, evidence, groups=groups, note=note, problem=hat)

@@ -24,7 +24,7 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
-from ._reference import Gaussian, log_density
+from ._reference import Gaussian, Mixture, log_density
 
 
 class ReplicaState(NamedTuple):
@@ -51,7 +51,7 @@ def tempered(feats, theta):
     return _finite(jnp.sum(jnp.where(theta == 0, 0.0, theta * feats), -1))
 
 
-def init(z, log_prior_fn, loglik_fn, ref: Gaussian) -> ReplicaState:
+def init(z, log_prior_fn, loglik_fn, ref: Gaussian | Mixture) -> ReplicaState:
     return ReplicaState(z, _finite(log_prior_fn(z)), _finite(loglik_fn(z)),
                         _finite(log_density(ref, z)))
 

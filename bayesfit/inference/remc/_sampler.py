@@ -25,7 +25,7 @@ from numpyro.infer.hmc_util import dual_averaging
 
 from . import _moves
 from ._ladder import adapt_ladder
-from ._reference import Gaussian, draw, log_density, moment_matched
+from ._reference import Mixture, draw, log_density, moment_matched
 from ._swap import (
     RoundTrips,
     deo_permutation,
@@ -117,7 +117,7 @@ class LadderState(NamedTuple):
     acc_sum: jax.Array  # (K,) move acceptance probability, after warm-up
     n_kept: jax.Array  # ()
     rt: RoundTrips
-    ref: Gaussian  # the run's reference q
+    ref: Mixture  # the run's reference q (one Gaussian, or a mixture over optima)
 
 
 class StepOutput(NamedTuple):
@@ -276,10 +276,12 @@ def build_kernel(log_prior_fn, loglik_fn, prior_draw_fn, *, move: str, leapfrog_
         da = jax.tree_util.tree_map(
             lambda a, b: jnp.where(new_scale, a, b), _da_reset(log_step), da)
         reps, ref = s.replicas, s.ref
-        if refit:  # the reference: moment-matched to the target slot (Surjanovic et al.),
-            # at every ladder round and once more at 3W/4
+        if refit and s.ref.components == 1:  # the reference: moment-matched to the target
+            # slot (Surjanovic et al.), at every ladder round and once more at 3W/4; a
+            # mixture over optima stays as it is (_reference)
             i = lay.target
-            fitted = moment_matched(w_mean[i], w_m2[i], wn, inflation, s.ref)
+            fitted = Mixture.of(moment_matched(w_mean[i], w_m2[i], wn, inflation,
+                                               s.ref.component(0)))
             ref = jax.tree_util.tree_map(lambda a, b: jnp.where(new_scale, a, b),
                                          fitted, s.ref)
             log_ref = jax.vmap(lambda z: log_density(ref, z))(reps.z)

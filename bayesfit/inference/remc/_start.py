@@ -17,7 +17,15 @@ import numpy as np
 
 from ..._progress import stage
 from .._optimize import Optimum, fd_laplace_covariance, maximize
+from .._optima import Mode, laplace_weights
 from ._driver import Start
+from ._reference import Mixture
+
+#: Share of a mixture reference spread evenly over its components (the rest follows the
+#: Laplace weights): a mode the Laplace approximation underrates still gets fresh draws.
+WEIGHT_FLOOR = 0.2
+#: Optima whose Laplace weight is below this do not enter the mixture.
+MIN_WEIGHT = 1e-3
 
 
 def map_optimum(problem, key, ckpt, restarts: int, progress=False):
@@ -54,11 +62,69 @@ def laplace_start(problem, values: dict[str, float]) -> Start:
     return Start(z, chol, jnp.asarray(True))
 
 
+def _floored(w) -> np.ndarray:
+    w = np.asarray(w, float) / np.sum(w)
+    return (1.0 - WEIGHT_FLOOR) * w + WEIGHT_FLOOR / w.size
+
+
+def with_modes(start: Start, modes: list[Mode], max_components: int) -> Start:
+    """``start`` with the mixture of the distinct optima ``modes`` (best first,
+    :func:`.._optima.distinct_optima`) that are proper and carry a Laplace weight of at
+    least ``MIN_WEIGHT``, at most ``max_components`` of them; ``start`` unchanged when
+    fewer than two qualify."""
+    w = laplace_weights(modes)
+    keep = [k for k, m in enumerate(modes) if m.proper and w[k] >= MIN_WEIGHT]
+    keep = sorted(keep, key=lambda k: -w[k])[:max_components]
+    if len(keep) < 2 or start is None or not bool(start.use):
+        return start
+    chols = []
+    for k in keep:
+        try:
+            chols.append(np.linalg.cholesky(modes[k].cov))
+        except np.linalg.LinAlgError:
+            return start
+    mix = Mixture(jnp.log(jnp.asarray(_floored(w[keep]))),
+                  jnp.asarray(np.stack([modes[k].z for k in keep])), jnp.asarray(np.stack(chols)))
+    return start._replace(modes=mix)
+
+
+def _refit_mixture(flat: np.ndarray, start: Start) -> Start:
+    """The mixture of ``start`` refitted to draws ``flat`` ``(n, dim)``: each draw goes to
+    its nearest component (in that component's metric); a component with enough draws
+    gets their mean and covariance, the weights the floored shares of the draws."""
+    q = start.modes
+    mean, chol = np.array(q.mean), np.array(q.chol)
+    n_comp, dim = mean.shape
+    d2 = []
+    for m in range(n_comp):
+        x = np.linalg.solve(chol[m], (flat - mean[m]).T)
+        d2.append(np.sum(x * x, axis=0))
+    label = np.argmin(np.stack(d2, -1), axis=-1)
+    counts = np.bincount(label, minlength=n_comp).astype(float)
+    for m in range(n_comp):
+        mine = flat[label == m]
+        if mine.shape[0] <= dim + 2:
+            continue
+        try:
+            c = np.linalg.cholesky(np.atleast_2d(np.cov(mine.T)))
+        except np.linalg.LinAlgError:
+            continue
+        if np.all(np.isfinite(c)):
+            mean[m], chol[m] = mine.mean(0), c
+    log_w = np.log(_floored(counts + 1.0))
+    mix = Mixture(jnp.asarray(log_w), jnp.asarray(mean), jnp.asarray(chol))
+    return start._replace(z=mix.mean[0], chol=mix.chol[0], modes=mix)
+
+
 def pooled_start(z, fallback: Start | None) -> Start | None:
     """:class:`Start` at the mean and covariance of draws ``z`` ``(R, N, dim)`` pooled over
     runs (a pilot's posterior draws); ``fallback`` when their covariance is not positive
-    definite."""
+    definite. A ``fallback`` with a mixture over optima keeps its components, each
+    refitted to the draws nearest to it (pooling would merge the modes into one broad
+    Gaussian)."""
     flat = np.asarray(z).reshape(-1, np.shape(z)[-1])
+    if fallback is not None and fallback.modes is not None and fallback.modes.components > 1:
+        return _refit_mixture(flat, fallback)
     if flat.shape[0] <= flat.shape[1] + 2:
         return fallback
     cov = np.atleast_2d(np.cov(flat.T))

@@ -24,9 +24,11 @@ class Ladder:
 
     Optional (a run with a variational reference, Syed et al. 2021 sec. 4): ``leg`` of
     every rung (0: power leg up to the posterior, 1: reference leg), ``leg_barriers``
-    (``{leg name: barrier per run}``), the Gaussian reference ``reference_mean`` (run,
-    coordinate) and ``reference_chol`` (run, coordinate, coordinate) in unconstrained
-    coordinates, the ``reference`` kind, the ``target_slot`` (rung of the posterior) and
+    (``{leg name: barrier per run}``), the reference ``q``, a mixture of Gaussians (one
+    component, or one per optimum that carries weight): ``reference_weight`` (run,
+    component), ``reference_mean`` (run, component, coordinate) and ``reference_chol``
+    (run, component, coordinate, coordinate) in unconstrained coordinates (results
+    written before mixtures: one Gaussian, no component axis), the ``reference`` kind, the ``target_slot`` (rung of the posterior) and
     ``power_leg_low`` (lowest power of the power leg).
     """
 
@@ -44,6 +46,7 @@ class Ladder:
     leg_barriers: dict[str, np.ndarray] = field(default_factory=dict)
     reference_mean: np.ndarray | None = None
     reference_chol: np.ndarray | None = None
+    reference_weight: np.ndarray | None = None
     reference: str = "prior"
     target_slot: int | None = None
     power_leg_low: float | None = None
@@ -65,18 +68,23 @@ class Ladder:
             data["leg"] = xr.DataArray(np.asarray(self.leg), dims=["temperature"])
         for leg_name, b in self.leg_barriers.items():
             data[f"barrier_{leg_name}"] = xr.DataArray(np.asarray(b), dims=["chain"])
+        comp = ["component"] if np.ndim(self.reference_mean) == 3 else []
         if self.reference_mean is not None:
             data["reference_mean"] = xr.DataArray(np.asarray(self.reference_mean),
-                                                  dims=["chain", "coordinate"])
+                                                  dims=["chain", *comp, "coordinate"])
         if self.reference_chol is not None:
-            data["reference_chol"] = xr.DataArray(np.asarray(self.reference_chol),
-                                                  dims=["chain", "coordinate", "coordinate_"])
+            data["reference_chol"] = xr.DataArray(
+                np.asarray(self.reference_chol), dims=["chain", *comp, "coordinate", "coordinate_"])
+        if self.reference_weight is not None:
+            data["reference_weight"] = xr.DataArray(np.asarray(self.reference_weight),
+                                                    dims=["chain", "component"])
         attrs = {
             "scheme": "DEO (Syed et al. 2021)", "move": self.move, "replicas": self.replicas,
             "rhat_max": float(self.rhat_max), "reference": self.reference,
             "note": "chain = independent run; pair k = replicas (k, k+1); "
-                    "mean/var_log_likelihood are of the TI integrand u; reference_mean and "
-                    "reference_chol: the Gaussian reference q (unconstrained coordinates)",
+                    "mean/var_log_likelihood are of the TI integrand u; reference_weight, "
+                    "reference_mean and reference_chol: the reference q, a mixture of "
+                    "Gaussians (unconstrained coordinates)",
         }
         if self.target_slot is not None:
             attrs["target_slot"] = int(self.target_slot)
@@ -96,6 +104,7 @@ class Ladder:
                    rhat_max=float(attrs["rhat_max"]), leg=opt("leg"), leg_barriers=legs,
                    reference_mean=opt("reference_mean"),
                    reference_chol=opt("reference_chol"),
+                   reference_weight=opt("reference_weight"),
                    reference=str(attrs.get("reference", "prior")),
                    target_slot=int(attrs["target_slot"]) if "target_slot" in attrs else None,
                    power_leg_low=float(attrs["power_leg_low"])

@@ -52,11 +52,13 @@ def test_gaussian_reference_counts_the_unsampled_mirror_mode():
                                symmetries=[{"a": "b", "b": "a"}])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        res = bayesfit.fit(problem, REMC(reference="gaussian", replicas=4, leapfrog_steps=4),
+        # one Gaussian (reference_modes=1): the mixture over both optima would visit both
+        res = bayesfit.fit(problem, REMC(reference="gaussian", replicas=4, leapfrog_steps=4,
+                                         reference_modes=1),
                            chains=2, draws=800, warmup=400, seed=2, progress=False,
                            predictive=False)
     ev = res.tree["evidence"]
-    a = res.draws("a")
+    a = res.posterior["a"].values
     # each run sits in one mirror mode (a < b or a > b throughout)
     assert all(np.all(a[r] < 1.2) or np.all(a[r] > 1.2) for r in range(a.shape[0]))
     assert int(ev["mirror_images"]) == 2
@@ -66,3 +68,27 @@ def test_gaussian_reference_counts_the_unsampled_mirror_mode():
     assert abs(res.log_evidence - exact) < 3 * err + 0.05, (res.log_evidence, exact, err)
     # the one-mode estimate alone would miss the exact value by log 2
     assert abs(res.log_evidence - np.log(2) - exact) > 0.5
+
+
+def test_mixture_reference_samples_both_mirror_modes():
+    """The same model with the default mixture reference over the search's optima: every
+    run visits both mirror modes in their exact proportion 1 : 1, nothing needs counting
+    (one image), and the evidence is the exact one directly."""
+    y = _data()
+    exact, _ = _exact_log_evidence(y)
+    ds = bayesfit.Dataset(X, y, sigma=S, model=lambda p, x: jnp.exp(-p["a"] * x)
+                          + jnp.exp(-p["b"] * x), name="decay", units={"x": "s", "y": "1"})
+    problem = bayesfit.Problem({"a": dist.Uniform(LO, HI), "b": dist.Uniform(LO, HI)}, [ds],
+                               symmetries=[{"a": "b", "b": "a"}])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        res = bayesfit.fit(problem, REMC(reference="gaussian", replicas=4, leapfrog_steps=4),
+                           chains=2, draws=800, warmup=400, seed=2, progress=False,
+                           predictive=False)
+    assert res.tree["ladder"].sizes["component"] == 2
+    share = (res.posterior["a"].values < 1.2).mean(axis=1)
+    assert np.all(np.abs(share - 0.5) < 0.1), share
+    ev = res.tree["evidence"]
+    assert int(ev["mirror_images"]) == 1
+    err = float(ev["log_evidence_err"])
+    assert abs(res.log_evidence - exact) < 3 * err + 0.02, (res.log_evidence, exact, err)

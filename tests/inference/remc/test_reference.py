@@ -16,7 +16,13 @@ import pytest
 import bayesfit
 from bayesfit.inference.remc import REMC
 from bayesfit.inference.remc._driver import loglik_vector
-from bayesfit.inference.remc._reference import Gaussian, draw, log_density, moment_matched
+from bayesfit.inference.remc._reference import (
+    Gaussian,
+    Mixture,
+    draw,
+    log_density,
+    moment_matched,
+)
 from bayesfit.inference.remc._replicas import replicas_for, trip_rate_bound
 from bayesfit.results._checks import recorded_failures
 
@@ -112,8 +118,10 @@ def test_round_trip_rate_matches_the_theory_on_a_sharp_conjugate_model():
                draws=draws, warmup=600)
     lad = res.tree["ladder"]
     mean, cov = m.posterior()
-    chol = lad["reference_chol"].values
-    exact = np.array([_exact_barrier(lad["reference_mean"].values[r], chol[r] @ chol[r].T,
+    assert lad.sizes["component"] == 1  # one optimum: q is one Gaussian
+    np.testing.assert_allclose(lad["reference_weight"].values, 1.0)
+    chol = lad["reference_chol"].values[:, 0]
+    exact = np.array([_exact_barrier(lad["reference_mean"].values[r, 0], chol[r] @ chol[r].T,
                                      mean, cov) for r in range(4)])
     measured = lad["barrier"].values
     np.testing.assert_allclose(measured.mean(), exact.mean(), rtol=0.2)
@@ -175,3 +183,47 @@ def test_adaptive_cost_problems_default_to_gaussian_and_loop_over_replicas():
     # with the default, the adaptive-cost problem gets the Gaussian reference
     c = _fit(looped, REMC(replicas=4, chunk=8), chains=1, draws=8, warmup=8)
     assert c.tree.attrs["reference"] == "gaussian"
+
+
+def test_mixture_reference_pieces():
+    """A two-component mixture: log q against scipy (log of the weighted sum of the two
+    densities), exact draws with the right component shares and moments; one component is
+    the Gaussian itself (same density, same draws)."""
+    from scipy.stats import multivariate_normal
+
+    from bayesfit.inference.remc._driver import Start
+    from bayesfit.inference.remc._start import WEIGHT_FLOOR, pooled_start
+
+    covs = [np.array([[0.5, 0.2], [0.2, 0.3]]), np.array([[0.2, -0.1], [-0.1, 0.4]])]
+    means = [np.array([3.0, 0.0]), np.array([-3.0, 1.0])]
+    w = np.array([0.7, 0.3])
+    q = Mixture(jnp.log(jnp.asarray(w)), jnp.asarray(np.stack(means)),
+                jnp.asarray(np.stack([np.linalg.cholesky(c) for c in covs])))
+    for z in ([0.3, 0.2], [2.5, -0.4], [-3.2, 1.5]):
+        want = np.log(sum(wk * multivariate_normal(m, c).pdf(z)
+                          for wk, m, c in zip(w, means, covs, strict=True)))
+        assert abs(float(log_density(q, jnp.asarray(z))) - want) < 1e-12
+    xs = np.asarray(jax.vmap(lambda k: draw(q, k))(jax.random.split(jax.random.PRNGKey(1),
+                                                                     20000)))
+    right = xs[:, 0] > 0
+    assert abs(right.mean() - 0.7) < 0.01
+    np.testing.assert_allclose(np.cov(xs[right].T), covs[0], atol=0.03)
+    np.testing.assert_allclose(xs[~right].mean(0), means[1], atol=0.03)
+    g = Gaussian(jnp.asarray(means[0]), jnp.asarray(np.linalg.cholesky(covs[0])))
+    one = Mixture.of(g)
+    key = jax.random.PRNGKey(3)
+    np.testing.assert_array_equal(np.asarray(draw(one, key)), np.asarray(draw(g, key)))
+    assert float(log_density(one, jnp.ones(2))) == float(log_density(g, jnp.ones(2)))
+    # refitted to draws (a pilot's): each component to the draws nearest to it, weights
+    # the floored shares of the draws
+    start = Start(q.mean[0], q.chol[0], jnp.asarray(True), q)
+    rng = np.random.default_rng(0)
+    pilot = np.concatenate([rng.multivariate_normal(means[0] + 0.2, covs[0], 3000),
+                            rng.multivariate_normal(means[1], 2 * covs[1], 1000)])
+    new = pooled_start(pilot[None], start).modes
+    np.testing.assert_allclose(np.exp(np.asarray(new.log_w)),
+                               (1 - WEIGHT_FLOOR) * np.array([0.75, 0.25]) + WEIGHT_FLOOR / 2,
+                               atol=2e-3)
+    np.testing.assert_allclose(np.asarray(new.mean[0]), means[0] + 0.2, atol=0.05)
+    c1 = np.asarray(new.chol[1] @ new.chol[1].T)
+    np.testing.assert_allclose(c1, 2 * covs[1], atol=0.06)
