@@ -75,7 +75,8 @@ def _fit(data, model, seed):
 
     prob = sq.decay_problem(data, model)
     return bayesfit.fit(prob, bayesfit.REMC(replicas=8, move="rwm"), chains=2, draws=300,
-                        warmup=300, seed=seed, progress=False)
+                        warmup=300, seed=seed, progress=False, predictive=False,
+                        log_likelihood=False)
 
 
 def _interval(result, name):

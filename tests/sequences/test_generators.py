@@ -33,7 +33,8 @@ from bayesfit import sequences as sq
 def _fit(data, model, seed, floor):
     prob = sq.decay_problem(data, model, priors={"c": dist.HalfNormal(floor)})
     return bayesfit.fit(prob, bayesfit.REMC(replicas=8, move="rwm"), chains=2, draws=300,
-                        warmup=300, seed=seed, progress=False)
+                        warmup=300, seed=seed, progress=False, predictive=False,
+                        log_likelihood=False)
 
 
 def _verdict(x, max_lag, r_min, name, symbols, tokens):

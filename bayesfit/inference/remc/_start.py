@@ -16,8 +16,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..._progress import stage
-from .._optimize import Optimum, fd_laplace_covariance, maximize
 from .._optima import Mode, laplace_weights
+from .._optimize import Optimum, fd_laplace_covariance, maximize
 from ._driver import Start
 from ._reference import Mixture
 

@@ -28,8 +28,9 @@ class Ladder:
     component, or one per optimum that carries weight): ``reference_weight`` (run,
     component), ``reference_mean`` (run, component, coordinate) and ``reference_chol``
     (run, component, coordinate, coordinate) in unconstrained coordinates (results
-    written before mixtures: one Gaussian, no component axis), the ``reference`` kind, the ``target_slot`` (rung of the posterior) and
-    ``power_leg_low`` (lowest power of the power leg).
+    written before mixtures: one Gaussian, no component axis), the ``reference`` kind,
+    the ``target_slot`` (rung of the posterior) and ``power_leg_low`` (lowest power of the
+    power leg).
     """
 
     beta: np.ndarray
