@@ -42,14 +42,18 @@ def _exact_log_evidence(y):
     return float(logsumexp(log_z)), log_z
 
 
+def _problem(y):
+    ds = bayesfit.Dataset(X, y, sigma=S, model=lambda p, x: jnp.exp(-p["a"] * x)
+                          + jnp.exp(-p["b"] * x), name="decay", units={"x": "s", "y": "1"})
+    return bayesfit.Problem({"a": dist.Uniform(LO, HI), "b": dist.Uniform(LO, HI)}, [ds],
+                            symmetries=[{"a": "b", "b": "a"}])
+
+
 def test_gaussian_reference_counts_the_unsampled_mirror_mode():
     y = _data()
     exact, halves = _exact_log_evidence(y)
     assert abs(halves[0] - halves[1]) < 1e-6  # the two modes carry equal mass
-    ds = bayesfit.Dataset(X, y, sigma=S, model=lambda p, x: jnp.exp(-p["a"] * x)
-                          + jnp.exp(-p["b"] * x), name="decay", units={"x": "s", "y": "1"})
-    problem = bayesfit.Problem({"a": dist.Uniform(LO, HI), "b": dist.Uniform(LO, HI)}, [ds],
-                               symmetries=[{"a": "b", "b": "a"}])
+    problem = _problem(y)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         # one Gaussian (reference_modes=1): the mixture over both optima would visit both
@@ -76,10 +80,7 @@ def test_mixture_reference_samples_both_mirror_modes():
     (one image), and the evidence is the exact one directly."""
     y = _data()
     exact, _ = _exact_log_evidence(y)
-    ds = bayesfit.Dataset(X, y, sigma=S, model=lambda p, x: jnp.exp(-p["a"] * x)
-                          + jnp.exp(-p["b"] * x), name="decay", units={"x": "s", "y": "1"})
-    problem = bayesfit.Problem({"a": dist.Uniform(LO, HI), "b": dist.Uniform(LO, HI)}, [ds],
-                               symmetries=[{"a": "b", "b": "a"}])
+    problem = _problem(y)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         res = bayesfit.fit(problem, REMC(reference="gaussian", replicas=4, leapfrog_steps=4),
