@@ -14,6 +14,13 @@ from ._cluster import ClusterError
 from ._lanczos import Tables
 
 _GIB = 1024.0**3
+#: The JAX runtime, this package and the compiled FTLM programs (measured peak of a
+#: value-and-gradient process at 16 spins, where the vectors are small: 1.4 GiB).
+RUNTIME_GIB = 1.2
+#: Measured peak / counted arrays (flip tables, Krylov basis, vectors, tangents) of a
+#: value-and-gradient call: XLA's temporaries and the reverse pass's residuals. Calibrated
+#: on the peaks at 20 and 22 spins (2.7 and 6.2 GiB; the count alone said 0.7 and 2.9).
+WORKSPACE_FACTOR = 2.0
 
 
 def dense_matrices(tables: Tables, n_up, off, dim, bonds, bond_class, n_classes):
@@ -36,13 +43,16 @@ def dense_matrices(tables: Tables, n_up, off, dim, bonds, bond_class, n_classes)
 
 
 def memory(sectors, options, n_sites, n_bonds, n_classes, max_gib, where):
-    """``(estimated GiB, vectors per batch)`` of the sampled sectors; refuses a run that
-    cannot fit in ``max_gib`` even one vector at a time (``where``: message prefix)."""
+    """``(estimated GiB, vectors per batch)`` of a process that builds the cluster and runs
+    a value-and-gradient call: the runtime and compiled programs plus the counted arrays
+    of the largest sampled sector times ``WORKSPACE_FACTOR``. Refuses a run that cannot fit
+    in ``max_gib`` even one vector at a time (``where``: message prefix)."""
     opt = options
     big = max([s[1] for s in sectors if s[3] is None], default=0)
     tangents = 1 + n_classes
-    fixed = big * (5 * n_bonds + 8 * (opt.exact_steps + 4) * tangents)
-    per_vector = big * 8 * 8 * tangents
+    fixed = RUNTIME_GIB * _GIB + WORKSPACE_FACTOR * big * (
+        5 * n_bonds + 8 * (opt.exact_steps + 4) * tangents)
+    per_vector = WORKSPACE_FACTOR * big * 8 * 8 * tangents
     budget = max_gib * _GIB - fixed
     if big and budget < per_vector:
         need = (fixed + per_vector) / _GIB
@@ -54,7 +64,7 @@ def memory(sectors, options, n_sites, n_bonds, n_classes, max_gib, where):
             "there."
         )
     if not big:
-        return 0.0, opt.vectors
+        return RUNTIME_GIB, opt.vectors
     batch = opt.batch or int(max(1, min(opt.vectors, budget // per_vector)))
     return (fixed + batch * per_vector) / _GIB, batch
 

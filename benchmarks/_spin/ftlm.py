@@ -66,6 +66,8 @@ def _ftlm_case(n: int, opts, j_k: float = 100.0, max_memory_gib: float = 3.0):
         "sd_med": float(np.median(sd / chi)),
         "sd_low": float(np.max((sd / chi)[np.asarray(t) <= 10.0])),
         "rss_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2,
+        "guard_gib": c.memory_gib,
+        "batch": c.batch,
         "finite": bool(np.all(np.isfinite([grad["J"], grad["g"]]))),
     }
     if n <= 14:
@@ -112,7 +114,7 @@ def ftlm_main(argv=None):
           f"{os.environ.get('OPENBLAS_NUM_THREADS', 'default')}")
     head = ("N", "largest sector", "build", "compile", "value", "value+grad", "sd median",
             "sd max T<=10K", "err median", "err max T<=10K", "err max", "max |err|/sd",
-            "peak RSS")
+            "peak RSS", "guard (batch)")
     print_head(head)
     last = None
     for n in args.ftlm_sizes:
@@ -122,7 +124,8 @@ def ftlm_main(argv=None):
                  f"{r['value']:.2f} s", f"{r['grad']:.2f} s", pct("sd_med"), pct("sd_low"),
                  pct("err_med"), pct("err_low"),
                  pct("err_max") + (f" at {r['t_err_max']:.0f} K" if "err_max" in r else ""),
-                 f"{r['z_max']:.1f}" if "z_max" in r else "-", f"{r['rss_gib']:.2f} GiB"]
+                 f"{r['z_max']:.1f}" if "z_max" in r else "-", f"{r['rss_gib']:.2f} GiB",
+                 f"{r['guard_gib']:.2f} GiB ({r['batch']})"]
         print_row(cells)
         assert r["finite"], "non-finite FTLM gradient"
     if last is not None:
