@@ -31,8 +31,8 @@ class Start(NamedTuple):
     ``z + chol e / sqrt(b_k)`` (``e`` standard normal clipped to +-2, independent for every
     replica and run), with that covariance as its first mass matrix, when it is narrower
     than the prior in every coordinate; else from a prior draw. ``modes``: the distinct
-    optima that carry posterior weight, as a mixture (the first component at ``z``); with
-    a fitted reference, ``q`` is then that mixture, covariances inflated."""
+    optima that carry posterior weight, as a mixture (heaviest component first); with a
+    fitted reference, ``q`` is then that mixture, covariances inflated."""
 
     z: jax.Array
     chol: jax.Array
