@@ -16,7 +16,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..._progress import stage
-from .._optima import Mode, laplace_weights
+from .._optima import Mode, assign, laplace_weights
 from .._optimize import Optimum, fd_laplace_covariance, maximize
 from ._driver import Start
 from ._reference import Mixture
@@ -95,11 +95,9 @@ def _refit_mixture(flat: np.ndarray, start: Start) -> Start:
     q = start.modes
     mean, chol = np.array(q.mean), np.array(q.chol)
     n_comp, dim = mean.shape
-    d2 = []
-    for m in range(n_comp):
-        x = np.linalg.solve(chol[m], (flat - mean[m]).T)
-        d2.append(np.sum(x * x, axis=0))
-    label = np.argmin(np.stack(d2, -1), axis=-1)
+    covs = chol @ np.swapaxes(chol, -1, -2)
+    label = assign(flat, [Mode(mean[m], 0.0, covs[m], np.linalg.inv(covs[m]), True, 0)
+                          for m in range(n_comp)])
     counts = np.bincount(label, minlength=n_comp).astype(float)
     for m in range(n_comp):
         mine = flat[label == m]
