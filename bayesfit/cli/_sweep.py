@@ -24,6 +24,9 @@ def add_parser(sub) -> None:
                                  "results/<sweep file name>)")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="address of a running Dask scheduler (default: a local cluster)")
+    p.add_argument("--connect-timeout", type=float, default=10.0, metavar="SECONDS",
+                   help="how long to wait for the scheduler at --scheduler to answer "
+                        "(default: 10 s)")
     p.add_argument("--workers", type=int, metavar="N",
                    help="worker processes of the local cluster (default: min(cores, fits))")
     p.add_argument("--force", action="store_true",
@@ -49,12 +52,15 @@ def run(args) -> int:
 
     if args.workers is not None and args.workers < 1:
         raise BayesfitError(f"--workers {args.workers}: must be >= 1.")
+    if not args.connect_timeout > 0:
+        raise BayesfitError(f"--connect-timeout {args.connect_timeout}: must be > 0 seconds.")
     # SIGTERM (a batch system's stop, `kill`) unwinds like Ctrl-C, so the embedded cluster
     # shuts its worker processes down instead of leaving them running; rerunning resumes
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         result = sweep(args.sweep, scheduler=args.scheduler, workers=args.workers,
-                       out=args.out, force=args.force, progress=args.progress)
+                       out=args.out, force=args.force, progress=args.progress,
+                       connect_timeout=args.connect_timeout)
     except KeyboardInterrupt:
         print("bayesfit sweep: interrupted; finished fits are kept in their folders and "
               "no result was left half-written. Run the same command again to run the "

@@ -22,12 +22,14 @@ def _has_dashboard() -> bool:
 
 
 @contextlib.contextmanager
-def dask_client(scheduler=None, *, workers: int | None = None, n_tasks: int = 1):
+def dask_client(scheduler=None, *, workers: int | None = None, n_tasks: int = 1,
+                connect_timeout: float = 10.0):
     """Yield a ``distributed.Client``.
 
     ``scheduler``: ``None`` (start an embedded local cluster of ``workers`` processes,
     default ``min(cores, n_tasks)``), a scheduler address (``"tcp://host:8786"``), a Dask
-    cluster object, or a ``Client``.
+    cluster object, or a ``Client``. ``connect_timeout``: seconds to wait for a scheduler
+    address to answer.
     """
     import dask
     from distributed import Client, LocalCluster
@@ -42,14 +44,18 @@ def dask_client(scheduler=None, *, workers: int | None = None, n_tasks: int = 1)
         with Client(scheduler) as client:
             yield client
         return
+    if not connect_timeout > 0:
+        raise BayesfitError(f"connect timeout {connect_timeout} s: must be > 0 seconds.")
     if isinstance(scheduler, str):
         try:
-            client = Client(scheduler, timeout="10s")
+            client = Client(scheduler, timeout=f"{connect_timeout}s")
         except (OSError, TimeoutError, ValueError) as err:
             raise BayesfitError(
-                f"--scheduler {scheduler}: no Dask scheduler answered within 10 s ({err}). "
-                "Start one (`dask scheduler`, or a dask-jobqueue cluster) and give its "
-                "address, or leave out --scheduler to run on an embedded local cluster."
+                f"--scheduler {scheduler}: no Dask scheduler answered within "
+                f"{connect_timeout:g} s ({err}). Start one (`dask scheduler`, or a "
+                "dask-jobqueue cluster) and give its address (a scheduler still starting: "
+                "a longer --connect-timeout), or leave out --scheduler to run on an "
+                "embedded local cluster."
             ) from None
         with client:
             yield client

@@ -76,7 +76,7 @@ def _check(task: Task, path: Path) -> None:
 
 def sweep(spec: SweepSpec | str | os.PathLike, *, scheduler=None, workers: int | None = None,
           out: str | os.PathLike | None = None, force: bool = False,
-          progress: bool | None = None) -> SweepResult:
+          progress: bool | None = None, connect_timeout: float = 10.0) -> SweepResult:
     """Run every fit of a sweep on Dask; return the summary table and evidence rankings.
 
     Parameters
@@ -93,6 +93,8 @@ def sweep(spec: SweepSpec | str | os.PathLike, *, scheduler=None, workers: int |
     force:
         Rerun and replace fits that already have a result; without it finished fits are
         skipped and a result whose model file has changed is reported, not replaced.
+    connect_timeout:
+        Seconds to wait for the scheduler at a ``scheduler`` address to answer.
     """
     if not isinstance(spec, SweepSpec):
         spec = load_sweep(spec)
@@ -119,7 +121,7 @@ def sweep(spec: SweepSpec | str | os.PathLike, *, scheduler=None, workers: int |
     records: dict[str, dict] = {}
     t0 = time.perf_counter()
     if payloads:
-        records = _run_all(payloads, scheduler, workers, progress)
+        records = _run_all(payloads, scheduler, workers, progress, connect_timeout)
     for name, state in states.items():
         if state == "stale":
             records[name] = {"name": name, "status": "stale", "message": (
@@ -135,11 +137,13 @@ def sweep(spec: SweepSpec | str | os.PathLike, *, scheduler=None, workers: int |
     return SweepResult(out, table, ranks)
 
 
-def _run_all(payloads: list[dict], scheduler, workers, progress) -> dict[str, dict]:
+def _run_all(payloads: list[dict], scheduler, workers, progress,
+             connect_timeout: float) -> dict[str, dict]:
     from distributed import as_completed
 
     records = {}
-    with dask_client(scheduler, workers=workers, n_tasks=len(payloads)) as client:
+    with dask_client(scheduler, workers=workers, n_tasks=len(payloads),
+                     connect_timeout=connect_timeout) as client:
         link = getattr(client, "dashboard_link", None)
         if link and scheduler is None:
             from ._cluster import _has_dashboard

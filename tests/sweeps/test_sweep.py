@@ -173,9 +173,11 @@ def test_bad_sweep_files_exit_2_before_any_fit(tmp_path, capsys, edit, needle):
 def test_a_scheduler_that_does_not_answer_exits_2(tmp_path, capsys):
     path = _write(tmp_path, SWEEP)
     code = main(["sweep", str(path), "--out", str(tmp_path / "out"),
-                 "--scheduler", "tcp://127.0.0.1:9", "--no-progress"])
+                 "--scheduler", "tcp://127.0.0.1:9", "--connect-timeout", "1.5",
+                 "--no-progress"])
     err = capsys.readouterr().err
     assert code == 2 and "tcp://127.0.0.1:9" in err and "Traceback" not in err
+    assert "within 1.5 s" in err
 
 
 def test_sweep_file_keys_are_checked(tmp_path):
@@ -186,3 +188,12 @@ def test_sweep_file_keys_are_checked(tmp_path):
     assert tasks[0].doc["inference"]["draws"] == 400
     assert Path(tasks[0].doc["datasets"][0]["file"]).is_absolute()
     assert tasks[0].data_key == tasks[1].data_key
+
+
+def test_a_connect_timeout_that_is_not_positive_exits_2(tmp_path, capsys):
+    path = _write(tmp_path, SWEEP)
+    code = main(["sweep", str(path), "--out", str(tmp_path / "out"), "--scheduler",
+                 "tcp://127.0.0.1:9", "--connect-timeout", "0", "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 2 and "--connect-timeout 0" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
