@@ -2,9 +2,11 @@
 
 JAX on the CPU can pretend to have several devices
 (``XLA_FLAGS=--xla_force_host_platform_device_count=2``); the flag must be set before JAX
-starts, so the two-device run is its own process, started first; the one-device run is made
-meanwhile in the test's process (the CPU's single device, the caller's XLA flags). Three
-chains (runs) over two devices: uneven blocks of 2 and 1 against one block of 3.
+starts, so the two-device run is its own process; the one-device run is made first, in the
+test's process (the CPU's single device, the caller's XLA flags). Under scripts/test.sh's
+compilation cache the second process then loads device 0's programs instead of compiling
+them again (the cache key holds the device, not the device count). Three chains (runs) over
+two devices: uneven blocks of 2 and 1 against one block of 3.
 """
 
 from __future__ import annotations
@@ -52,14 +54,10 @@ def test_two_devices_give_the_draws_of_one(tmp_path):
     out = tmp_path / "draws2.npz"
     code = ("import sys, numpy as np; from tests.inference.test_devices import draws; "
             "np.savez(sys.argv[2], **draws(sys.argv[1]))")
-    proc = subprocess.Popen([sys.executable, "-c", code, str(MODEL), str(out)], env=env,
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)
-    try:
-        one = draws(MODEL)
-    finally:
-        log, _ = proc.communicate()
-    assert proc.returncode == 0, log
+    one = draws(MODEL)
+    proc = subprocess.run([sys.executable, "-c", code, str(MODEL), str(out)], env=env,
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
     with np.load(out) as f:
         two = dict(f)
     assert int(one["devices"]) == 1 and int(two["devices"]) == 2
