@@ -7,7 +7,7 @@ import pytest
 from scipy.special import digamma
 
 from bayesfit import sequences as sq
-from bayesfit.sequences._counts import structural_counts
+from bayesfit.sequences._counts import structural_counts, tree_pairs
 
 
 def brute_pairs(seqs, r, K):
@@ -164,6 +164,28 @@ def test_structural_counts_and_distance_map_match_bfs():
         if rs[d]:
             assert dm.mean[d - 1] == pytest.approx(rs_sum[d] / rs[d])
             assert dm.n_pairs[d - 1] == rs[d]
+
+
+def test_near_pairs_are_the_bfs_pairs_within_the_distance():
+    """``tree_pairs(max_dist=R)`` (pairs enumerated by lowest common ancestor, the far ones
+    never formed) gives exactly the token pairs that breadth-first search finds within R
+    edges, with their distances; non-token nodes (order -1) carry paths but make no pair."""
+    rng = np.random.default_rng(9)
+    for _ in range(20):
+        trees = [random_tree(rng, int(rng.integers(1, 30))) for _ in range(4)]
+        trees = [t._replace(order=np.where(rng.random(len(t.parent)) < 0.3, -1, t.order))
+                 for t in trees]
+        R = int(rng.integers(0, 9))
+        tid, i, j, d, _, _ = tree_pairs(trees, max_dist=R)
+        got = sorted(zip(tid.tolist(), i.tolist(), j.tolist(), d.tolist(), strict=True))
+        want, off = [], 0
+        for t, tr in enumerate(trees):
+            D = bfs_distances(tr.parent)
+            tok = np.flatnonzero(np.asarray(tr.order) >= 0)
+            want += [(t, a + off, b + off, int(D[a, b])) for a in tok for b in tok
+                     if a < b and D[a, b] <= R]
+            off += len(tr.parent)
+        assert got == sorted(want)
 
 
 def test_lin_tegmark_structural_mi_is_exponential_in_tree_distance():
