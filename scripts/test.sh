@@ -30,8 +30,10 @@ export JAX_USE_SIMPLIFIED_JAXPR_CONSTANTS=1 JAX_EMBEDDED_CONSTANTS_MAX_BYTES=0
 # the computation); users' fits and the main job run at XLA's default level.
 export XLA_FLAGS="${XLA_FLAGS:-} --xla_backend_optimization_level=0"
 # --dist loadfile: a test module runs on one worker, so its module fixtures and cached fits
-# (the KCu4P3O12 study fits 3 x minutes) are built once, not once per worker
-.venv/bin/python -m pytest -q -p no:cacheprovider -n "${BAYESFIT_TEST_WORKERS:-2}" --dist loadfile --durations=20 "$@"
+# (the KCu4P3O12 study fits 3 x minutes) are built once, not once per worker;
+# --no-loadscope-reorder: files are handed out longest first (tests/conftest.py), not by
+# their number of tests, so no long file is left for last while the other worker idles
+.venv/bin/python -m pytest -q -p no:cacheprovider -n "${BAYESFIT_TEST_WORKERS:-2}" --dist loadfile --no-loadscope-reorder --durations=20 "$@"
 rc=$?
 echo "test suite: $(( $(date +%s) - start )) s, exit code $rc"
 # pytest exit code 5 means no tests were collected: that is a failure here, not a pass
