@@ -25,7 +25,9 @@ def main(mode, ckpt, out):
     problem = bayesfit.Problem(
         {"A": dist.Uniform(0, 5), "tau": dist.LogNormal(0, 1), "c": dist.Normal(0, 1)},
         bayesfit.Dataset(x, y, model=model))
-    kw = dict(chains=2, draws=3000, warmup=200, seed=11, progress=False, predictive=False)
+    # 1700 steps a run: the test kills it at its first checkpoint (step 100), long before
+    # the end; the resumed and the fresh run then continue for 1600 steps each
+    kw = dict(chains=2, draws=1500, warmup=200, seed=11, progress=False, predictive=False)
     if mode == "run":
         bayesfit.fit(problem, bayesfit.REMC(replicas=8, checkpoint=ckpt, checkpoint_every=100, chunk=50),
                      **kw)

@@ -56,7 +56,7 @@ def test_sigterm_then_resume_reproduces_the_uninterrupted_run(tmp_path):
     assert proc.returncode != 0, "the run finished before it was killed"
     assert "KeyboardInterrupt" in err
     reached = _stage_progress(ckpt)
-    assert reached is not None and 100 <= reached < 3200  # killed mid-run, state saved
+    assert reached is not None and 100 <= reached < 1700  # killed mid-run, state saved
 
     subprocess.run([sys.executable, str(SCRIPT), "resume", str(ckpt), str(out)], env=env,
                    check=True, timeout=1800)
