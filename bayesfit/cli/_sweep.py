@@ -52,8 +52,6 @@ def run(args) -> int:
 
     if args.workers is not None and args.workers < 1:
         raise BayesfitError(f"--workers {args.workers}: must be >= 1.")
-    if not args.connect_timeout > 0:
-        raise BayesfitError(f"--connect-timeout {args.connect_timeout}: must be > 0 seconds.")
     # SIGTERM (a batch system's stop, `kill`) unwinds like Ctrl-C, so the embedded cluster
     # shuts its worker processes down instead of leaving them running; rerunning resumes
     signal.signal(signal.SIGTERM, _interrupt)

@@ -21,6 +21,13 @@ def _has_dashboard() -> bool:
     return importlib.util.find_spec("bokeh") is not None
 
 
+def check_connect_timeout(seconds: float) -> None:
+    """Refuse a scheduler connect timeout that is not a positive number of seconds."""
+    if not seconds > 0:
+        raise BayesfitError(f"--connect-timeout {seconds} (connect_timeout=): must be > 0 "
+                            "seconds, how long to wait for the scheduler to answer.")
+
+
 @contextlib.contextmanager
 def dask_client(scheduler=None, *, workers: int | None = None, n_tasks: int = 1,
                 connect_timeout: float = 10.0):
@@ -44,8 +51,7 @@ def dask_client(scheduler=None, *, workers: int | None = None, n_tasks: int = 1,
         with Client(scheduler) as client:
             yield client
         return
-    if not connect_timeout > 0:
-        raise BayesfitError(f"connect timeout {connect_timeout} s: must be > 0 seconds.")
+    check_connect_timeout(connect_timeout)
     if isinstance(scheduler, str):
         try:
             client = Client(scheduler, timeout=f"{connect_timeout}s")

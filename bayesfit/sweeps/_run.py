@@ -17,7 +17,7 @@ from .._progress import bar
 from ..errors import BayesfitError
 from ..io import load_model
 from ..results import write_text_atomic
-from ._cluster import dask_client
+from ._cluster import check_connect_timeout, dask_client
 from ._spec import SweepSpec, Task, load_sweep
 from ._summary import rankings, summary_table
 from ._task import FINISHED, MODEL, RECORD, run_task
@@ -96,6 +96,7 @@ def sweep(spec: SweepSpec | str | os.PathLike, *, scheduler=None, workers: int |
     connect_timeout:
         Seconds to wait for the scheduler at a ``scheduler`` address to answer.
     """
+    check_connect_timeout(connect_timeout)  # before anything is read or written
     if not isinstance(spec, SweepSpec):
         spec = load_sweep(spec)
     stem = spec.path.stem if spec.path else "sweep"
