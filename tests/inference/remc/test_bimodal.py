@@ -1,5 +1,6 @@
 """A posterior with two well-separated modes (weights 0.3 / 0.7) in 4 dimensions: REMC
-recovers the weights, independent NUTS chains do not.
+recovers the weights (independent NUTS chains do not: notebooks/06-remc-multimodal.ipynb,
+the same data, asserts it).
 
 Model: ``y_j = (a . x_j)^2 + noise``, ``a in R^4``: the likelihood is symmetric under
 ``a -> -a`` and has exactly the two modes ``+-a*``. The prior of ``a_0`` is the mixture
@@ -34,7 +35,7 @@ def bimodal_problem(n=40, sigma=0.1, seed=0):
     return bayesfit.Problem(prior, bayesfit.Dataset(x, y, sigma=sigma, model=_square)), mix
 
 
-def test_remc_recovers_mode_weights_nuts_does_not():
+def test_remc_recovers_mode_weights():
     problem, mix = bimodal_problem()
     # the mode indicator at b = 1 changes only when a state arrives from b = 0 (about 1000
     # round trips here): the weight has a Monte Carlo sd of about 0.018 (measured over seeds)
@@ -57,11 +58,9 @@ def test_remc_recovers_mode_weights_nuts_does_not():
     assert opt.sizes["optimum"] >= 2 and opt["a0"].values.min() < 0 < opt["a0"].values.max()
     assert abs(float(opt["sampled_weight"][pos]) - w_remc) < 0.01
     assert abs(float(opt["laplace_weight"][pos]) - 0.7) < 0.01
-
-    nuts = bayesfit.fit(problem, "nuts", chains=4, draws=300, warmup=300, seed=0,
-                        progress=False, predictive=False)
-    w_nuts = float(np.mean(nuts.draws("a0") > 0))
-    assert abs(w_nuts - 0.7) > 0.2, w_nuts  # stuck: each chain stays in its mode
+    # NUTS on the same data (4 chains, 300 + 300 steps) is not refitted here: notebook 06
+    # fits it and its check cell asserts that every chain stays in the mode it starts in
+    # (tests/notebooks runs it)
 
 
 def test_default_remc_tempers_from_a_mixture_over_both_optima():
