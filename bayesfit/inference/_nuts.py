@@ -10,12 +10,13 @@ import jax.numpy as jnp
 import numpy as np
 from numpyro.infer import MCMC
 from numpyro.infer import NUTS as _NumPyroNUTS
+from numpyro.infer.util import ParamInfo
 
 from .._progress import progress_enabled, stage
 from ._devices import map_blocks, split_over_devices
 from ._method import Method
 from ._optima import optima_group
-from ._optimize import fd_laplace_covariance, maximize
+from ._optimize import fd_laplace_covariance, maximize, value_and_grad
 from ._output import Draws
 
 _EXTRA = ("diverging", "accept_prob", "num_steps", "potential_energy", "energy")
@@ -94,12 +95,18 @@ class NUTS(Method):
         blocks = split_over_devices((keys, z0), chains)
         bars = progress_enabled(progress) and len(blocks) == 1
 
+        # the potential and its gradient at every start, from the compiled (value, gradient)
+        # of the MAP search: given a bare point, NumPyro evaluates them operation by
+        # operation (a small program compiled for each operation, ~170 for a line fit)
+        vg = value_and_grad(logp)
+
         def run_block(block):
             mcmc = MCMC(new_kernel(), num_warmup=warmup, num_samples=draws, num_chains=1,
                         progress_bar=bars)
             runs = []
             for key, z in zip(*block, strict=True):
-                mcmc.run(key, init_params=z, extra_fields=_EXTRA)
+                value, grad = vg(z)
+                mcmc.run(key, init_params=ParamInfo(z, -value, -grad), extra_fields=_EXTRA)
                 runs.append((mcmc.get_samples(), mcmc.get_extra_fields()))
             return runs
 
