@@ -19,6 +19,7 @@ import numpy as np
 import optax
 from numpyro.distributions import biject_to
 from numpyro.infer import MCMC, NUTS
+from numpyro.infer.util import ParamInfo
 
 
 @dataclass(frozen=True)
@@ -60,33 +61,37 @@ def make_potential(priors, log_likelihood):
 
 def _start(potential, priors, key, options: SamplerOptions):
     names, maps = _flatten(priors)
-    pot = jax.jit(potential)
-    keys = jax.random.split(key, len(names))
-    draws = jnp.stack([maps[i].inv(priors[n].sample(keys[i], (options.n_starts,)))
-                       for i, n in enumerate(names)], axis=1)
-    vals = jax.jit(jax.vmap(potential))(draws)
-    vals = jnp.where(jnp.isfinite(vals), vals, jnp.inf)
-    best = draws[jnp.argsort(vals)[: options.n_polish]]
-    if options.n_adam:
-        opt = optax.adam(0.05)
-        grad = jax.grad(potential)
+    opt = optax.adam(0.05)
+    grad = jax.grad(potential)
 
-        @jax.jit
-        @jax.vmap
-        def run(z):
-            def body(carry, _):
-                z, st = carry
-                upd, st = opt.update(jnp.nan_to_num(grad(z)), st)
-                return (optax.apply_updates(z, upd), st), None
+    def polish(z):
+        def body(carry, _):
+            z, st = carry
+            upd, st = opt.update(jnp.nan_to_num(grad(z)), st)
+            return (optax.apply_updates(z, upd), st), None
 
-            (z, _), _ = jax.lax.scan(body, (z, opt.init(z)), None, length=options.n_adam)
-            return z
+        (z, _), _ = jax.lax.scan(body, (z, opt.init(z)), None, length=options.n_adam)
+        return z
 
-        best = jnp.concatenate([best, run(best)])
-    vals = jax.vmap(pot)(best)
-    vals = jnp.where(jnp.isfinite(vals), vals, jnp.inf)
-    i = jnp.argmin(vals)
-    return best[i], float(vals[i])
+    # one compiled program for the whole search (prior draws, their potentials, the
+    # polish, the best): run step by step, each small operation was a program of its own
+    @jax.jit
+    def search(key):
+        keys = jax.random.split(key, len(names))
+        draws = jnp.stack([maps[i].inv(priors[n].sample(keys[i], (options.n_starts,)))
+                           for i, n in enumerate(names)], axis=1)
+        vals = jax.vmap(potential)(draws)
+        vals = jnp.where(jnp.isfinite(vals), vals, jnp.inf)
+        best = draws[jnp.argsort(vals)[: options.n_polish]]
+        if options.n_adam:
+            best = jnp.concatenate([best, jax.vmap(polish)(best)])
+        vals = jax.vmap(potential)(best)
+        vals = jnp.where(jnp.isfinite(vals), vals, jnp.inf)
+        i = jnp.argmin(vals)
+        return best[i], vals[i]
+
+    z, val = search(key)
+    return z, float(val)
 
 
 def sample(priors, log_likelihood, options: SamplerOptions, parts=None):
@@ -117,8 +122,14 @@ def sample(priors, log_likelihood, options: SamplerOptions, parts=None):
                 num_warmup=options.num_warmup, num_samples=options.num_samples,
                 num_chains=options.num_chains, chain_method="sequential",
                 progress_bar=False)
-    mcmc.run(k_run, init_params=init if options.num_chains > 1 else init[0],
-             extra_fields=("diverging",))
+    # the potential and its gradient at the start, from one compiled program: NUTS would
+    # otherwise evaluate them operation by operation (a program compiled for each)
+    value_and_grad = jax.value_and_grad(potential)
+    if options.num_chains > 1:
+        start = ParamInfo(init, *jax.jit(jax.vmap(value_and_grad))(init))
+    else:
+        start = ParamInfo(init[0], *jax.jit(value_and_grad)(init[0]))
+    mcmc.run(k_run, init_params=start, extra_fields=("diverging",))
     z = mcmc.get_samples(group_by_chain=True)
     z = z.reshape(options.num_chains, options.num_samples, -1)
     theta = jax.vmap(jax.vmap(constrain))(z)
