@@ -2,9 +2,11 @@
 
 Everything here is vectorised with *pair codes* and ``numpy.bincount``: a pair (unit ``u``,
 distance ``r``, symbols ``a, b``) is one integer, and one ``bincount`` per lag (sequential
-distance) or one for the whole corpus (tree distance) counts all pairs. A *unit* is what the
-bootstrap resamples: one sequence or tree, or a run of consecutive ones when there are more
-than ``max_units`` (block resampling of whole sequences).
+distance; for few symbols and many lags, FFT cross-correlations of the symbols' indicator
+sequences give every lag at once) or one for the whole corpus (tree distance) counts all
+pairs. A *unit* is what the bootstrap resamples: one sequence or tree, or a run of
+consecutive ones when there are more than ``max_units`` (block resampling of whole
+sequences).
 
 Sequential pairs never cross a sequence boundary: sequences are laid end to end with
 ``max_lag`` padding symbols between them, and pairs that touch a pad are dropped.
@@ -43,7 +45,12 @@ def unit_index(n_items: int, sizes, max_units: int | None) -> np.ndarray:
 def sequential_counts(corpus: Corpus, max_lag: int, *, max_units: int | None = 1000,
                       progress=None) -> PairCounts:
     """Pair counts at sequential distance ``r = 1..max_lag`` (positions ``t`` and ``t+r``,
-    ordered: ``a`` first)."""
+    ordered: ``a`` first).
+
+    Two exact methods: one ``bincount`` of pair codes per lag (work ~ ``max_lag`` passes
+    over the corpus), or, for few symbols and many lags, every lag at once from FFT
+    cross-correlations of the symbols' indicator sequences within each unit (work ~ ``K**2
+    log2(n)`` passes; :func:`_fft_counts`), whichever is cheaper."""
     K = len(corpus.alphabet)
     seqs = corpus.sequences
     unit_of = unit_index(len(seqs), [len(s) for s in seqs], max_units)
@@ -51,8 +58,13 @@ def sequential_counts(corpus: Corpus, max_lag: int, *, max_units: int | None = 1
     K1 = K + 1
     pad = np.full(max_lag, K, dtype=np.int64)
     x = np.concatenate([np.concatenate([np.asarray(s, dtype=np.int64), pad]) for s in seqs])
-    u = np.concatenate([np.full(len(s) + max_lag, unit_of[i], dtype=np.int64)
-                        for i, s in enumerate(seqs)])
+    lens = np.bincount(unit_of, weights=[len(s) + max_lag for s in seqs],
+                       minlength=U).astype(np.int64)
+    if K * K * np.log2(max(2, int(lens.max()))) < max_lag:
+        out = _fft_counts(x, lens, K, max_lag)
+        if out is not None:  # (no progress bar: one pass, a fraction of a second)
+            return PairCounts(out, np.arange(1, max_lag + 1), unit_of, "sequential")
+    u = np.repeat(np.arange(U, dtype=np.int64), lens)  # units are runs of consecutive items
     left = u * (K1 * K1) + x * K1
     out = np.empty((U, max_lag, K, K), dtype=np.int64)
     nbins = U * K1 * K1
@@ -61,6 +73,53 @@ def sequential_counts(corpus: Corpus, max_lag: int, *, max_units: int | None = 1
         c = np.bincount(left[:-r] + x[r:], minlength=nbins)
         out[:, r - 1] = c.reshape(U, K1, K1)[:, :K, :K]
     return PairCounts(out, np.arange(1, max_lag + 1), unit_of, "sequential")
+
+
+_FFT_CHUNK_FLOATS = 2**22  # indicator spectra held at once (~34 MB)
+
+
+def _fft_counts(x: np.ndarray, lens: np.ndarray, K: int, max_lag: int) -> np.ndarray | None:
+    """Counts ``n[u, r - 1, a, b] = sum_t [x_t = a] [x_{t+r} = b]`` within each unit (the
+    runs of ``lens`` symbols of ``x``; the pad symbol ``K`` ends every sequence) as the
+    cross-correlations ``irfft(conj(F_a) F_b)`` of the indicator sequences. A transform at
+    least as long as the unit does not wrap: a unit ends in ``max_lag`` pads. Integers up to
+    float rounding (far below 1/2 for any corpus that fits in memory), rounded; ``None`` if
+    any value were not within 0.25 of an integer (the caller then counts directly)."""
+    from scipy import fft as sfft
+
+    U = lens.size
+    start = np.concatenate([[0], np.cumsum(lens)])
+    order = np.argsort(lens, kind="stable")  # similar lengths share a transform length
+    out = np.empty((U, max_lag, K, K), dtype=np.int64)
+    i = 0
+    while i < U:
+        n = max(1, _FFT_CHUNK_FLOATS // (K * K * sfft.next_fast_len(int(lens[order[i]]))))
+        while True:
+            j = min(U, i + n)
+            nfft = sfft.next_fast_len(int(lens[order[j - 1]]), real=True)
+            if n == 1 or (j - i) * K * K * nfft <= 2 * _FFT_CHUNK_FLOATS:
+                break
+            n //= 2
+        js = order[i:j]
+        L = lens[js]
+        row = np.repeat(np.arange(js.size), L)
+        pos = np.arange(int(L.sum())) - np.repeat(np.cumsum(L) - L, L)
+        sym = x[np.repeat(start[js], L) + pos]
+        keep = sym < K
+        E = np.zeros((js.size, K, nfft))
+        E[row[keep], sym[keep], pos[keep]] = 1.0
+        F = sfft.rfft(E, axis=-1)
+        del E
+        Fc = np.conj(F)
+        for a in range(K):
+            for b in range(K):
+                c = sfft.irfft(Fc[:, a] * F[:, b], n=nfft, axis=-1)[:, 1:max_lag + 1]
+                n_ab = np.rint(c)
+                if np.max(np.abs(c - n_ab), initial=0.0) > 0.25:
+                    return None
+                out[js, :, a, b] = n_ab.astype(np.int64)
+        i = j
+    return out
 
 
 def _tree_depths(parent: np.ndarray) -> np.ndarray:
