@@ -20,6 +20,7 @@ Provisional: a minimal estimator for the critical-temperature sweep; after the m
 
 from __future__ import annotations
 
+from functools import partial
 from typing import NamedTuple
 
 import jax
@@ -46,6 +47,16 @@ def correlation_curve(seqs, n_symbols: int, max_lag: int, channel=None, weights=
     n_seq, n_len = seqs.shape
     if not 1 <= max_lag < n_len:
         raise ValueError(f"max_lag={max_lag} must be in [1, L-1] for sequences of L={n_len}")
+    w = jnp.ones((n_seq,)) if weights is None else jnp.asarray(weights)
+    return _correlation_curve(seqs, w, int(n_symbols), int(max_lag),
+                              None if channel is None else tuple(channel))
+
+
+@partial(jax.jit, static_argnums=(2, 3, 4))
+def _correlation_curve(seqs, w, n_symbols, max_lag, channel):
+    """:func:`correlation_curve` as one compiled program (op by op, its ~30 operations
+    each compiled a program of their own)."""
+    n_len = seqs.shape[1]
     xa, xb = _onehot(seqs, n_symbols, channel)
     nfft = int(2 ** np.ceil(np.log2(2 * n_len)))
     fa = jnp.fft.rfft(xa, n=nfft, axis=1)
@@ -55,7 +66,6 @@ def correlation_curve(seqs, n_symbols: int, max_lag: int, channel=None, weights=
     lags = np.arange(max_lag + 1)
     first = jnp.cumsum(xa, axis=1)[:, n_len - 1 - lags]  # sum over t <= L-1-r: (n, R+1, K)
     second = jnp.cumsum(xb[:, ::-1], axis=1)[:, n_len - 1 - lags]  # sum over t >= r
-    w = jnp.ones((n_seq,)) if weights is None else jnp.asarray(weights)
     norm = (n_len - lags) * jnp.sum(w, axis=-1)[..., None]  # (..., R+1)
     p_pair = jnp.einsum("...n,nr->...r", w, pairs) / norm
     pa = jnp.einsum("...n,nrk->...rk", w, first) / norm[..., None]

@@ -87,7 +87,7 @@ def evidence_decay(*, k: float = 2.0, shrink: float = 0.5, method=None, chains: 
             return DecayComparison(np.nan, np.nan, np.nan, r.size)
         out = by_evidence((r, y, cov_log), ("power", "exponential"), method=method,
                           chains=chains, draws=draws, warmup=warmup, seed=seed,
-                          forward=False)
+                          forward=False, loo=False)
         z = out.table["log_evidence"]
         logit = float(np.clip(z["power"] - z["exponential"], -700, 700))
         return DecayComparison(float(1.0 / (1.0 + np.exp(-logit))),
