@@ -64,6 +64,22 @@ def test_log_likelihood_matches_scipy_with_and_without_jitter():
     q = p | {"jitter_line": 0.2}
     want = stats.multivariate_normal(mu, c.C + 0.04 * np.eye(len(c.x))).logpdf(c.y)
     assert float(prob.log_likelihood(q)) == pytest.approx(want, rel=1e-12)
+    # the total (eigenvectors of cov, a new jitter an O(n^2) update) is the sum of the
+    # chain-rule terms (a Cholesky factor of cov + jitter^2 I), and its gradient is the
+    # central finite difference of scipy's density
+    terms = prob.pointwise_log_likelihood(q)["line"]
+    assert float(jnp.sum(terms)) == pytest.approx(want, rel=1e-12)
+    grad = jax.grad(lambda v: prob.log_likelihood(dict(zip(q, v, strict=True))))(
+        jnp.asarray(list(q.values())))
+    h = 1e-5
+    for i in range(3):
+        up, dn = np.array(list(q.values())), np.array(list(q.values()))
+        up[i] += h
+        dn[i] -= h
+        fd = [stats.multivariate_normal(line({"a": v[0], "b": v[1]}, c.x),
+                                        c.C + v[2] ** 2 * np.eye(len(c.x))).logpdf(c.y)
+              for v in (up, dn)]
+        assert float(grad[i]) == pytest.approx((fd[0] - fd[1]) / (2 * h), rel=1e-6)
     # the NumPyro model gives the same density
     lp, _ = log_density(prob.numpyro_model, (), {}, q)
     assert float(lp) == pytest.approx(float(prob.log_posterior(q)), rel=1e-10)

@@ -87,8 +87,8 @@ def loglik_vector(problem):
     """``z -> (D,)`` total log likelihood of every dataset (nats)."""
 
     def fn(z):
-        pw = problem.pointwise_log_likelihood(problem.constrain(z))
-        return jnp.stack([jnp.sum(pw[d.name]) for d in problem.datasets])
+        ll = problem.dataset_log_likelihoods(problem.constrain(z))
+        return jnp.stack([ll[d.name] for d in problem.datasets])
 
     return fn
 
