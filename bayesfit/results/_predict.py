@@ -24,14 +24,21 @@ def predict(result, problem, predictions: Mapping, *, max_draws: int = 400) -> P
     n = post.sizes["chain"] * post.sizes["draw"]
     idx = np.unique(np.linspace(0, n - 1, min(n, max_draws)).round().astype(int))
     free = {k: jnp.asarray(result.draws(k)[idx]) for k in problem.free}
+    grids = {name: None if pred.grid is None else jnp.asarray(pred.grid, dtype=jnp.float64)
+             for name, pred in predictions.items()}
+
+    def every(v):
+        full = problem.full(v)
+        return {name: pred.fn(full, grids[name]) for name, pred in predictions.items()}
+
+    # all quantities in one compiled program: they often share their work (one solve of
+    # the model per draw), which XLA then does once, and one program compiles faster than
+    # one per quantity
+    values = jax.jit(lambda f: map_draws(every, f))(free)
     out = {}
     for name, pred in predictions.items():
-        grid = None if pred.grid is None else jnp.asarray(pred.grid, dtype=jnp.float64)
-
-        def one(v, pred=pred, grid=grid):
-            return pred.fn(problem.full(v), grid)
-
-        vals = np.asarray(jax.jit(lambda f, one=one: map_draws(one, f))(free))
+        grid = grids[name]
+        vals = np.asarray(values[name])
         out[name] = PredictedQuantity(
             vals, units=pred.units, description=pred.description,
             grid=None if grid is None else np.asarray(grid),
